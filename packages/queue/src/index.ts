@@ -1,0 +1,49 @@
+export { QueueClient } from './client';
+export { JobWorker, JobCancelledError, WorkerStoppingError } from './worker/JobWorker';
+export type {
+  ActiveJob,
+  JobContext,
+  JobWorkerOptions,
+  Processor,
+  Processors,
+  WorkerSnapshot,
+  WorkerState,
+} from './worker/types';
+export { errorMessage } from './worker/errorMessage';
+export {
+  ConflictError,
+  InvalidStateError,
+  LeaseLostError,
+  NotAllowedError,
+  NotFoundError,
+  PermanentJobError,
+  QueueError,
+  TransportError,
+  ValidationError,
+  toQueueError,
+} from './errors';
+export { JOBS_CHANNEL, type JwtClaims, type RpcArgs, type Transport, type Unsubscribe } from './transport';
+export {
+  enqueueInputSchema,
+  FINAL_STATUSES,
+  JOB_STATUSES,
+  JOB_TYPE_PATTERN,
+  jobRowSchema,
+  jobStatusSchema,
+  jobTypeSchema,
+  listFilterSchema,
+  PAYLOAD_MAX_BYTES,
+  payloadSchema,
+} from './schemas';
+export type {
+  ClaimInput,
+  EnqueueInput,
+  Job,
+  JobErrorEntry,
+  JobPayload,
+  JobStatus,
+  ListFilter,
+  QueueHealth,
+  QueueStats,
+} from './types';
+export { applySqlFiles, type SqlFile } from './sql/apply';
