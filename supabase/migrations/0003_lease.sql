@@ -247,6 +247,10 @@ begin
            when not j.cancel_requested and coalesce(p_retryable, true) and j.attempts < j.max_attempts
              then null
            else now() end,
+         progress = case
+           when not j.cancel_requested and coalesce(p_retryable, true) and j.attempts < j.max_attempts
+             then 0
+           else j.progress end,
          error_message = v_message,
          errors = j.errors || jsonb_build_array(
            jsonb_build_object('attempt', j.attempts, 'at', now(), 'message', v_message, 'worker', p_worker_id)),

@@ -46,9 +46,9 @@ export class PgTransport implements Transport {
     } else {
       this.pool = new pg.Pool({ connectionString: options.connectionString, max: options.max ?? 10 });
       this.ownsPool = true;
+      // An idle pooled client that loses its server (restart) must not crash the process.
+      this.pool.on('error', () => undefined);
     }
-    // An idle pooled client that loses its server (restart) must not crash the process.
-    this.pool.on('error', () => undefined);
     this.claims = options.claims;
   }
 

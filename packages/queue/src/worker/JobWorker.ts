@@ -65,6 +65,7 @@ export class JobWorker {
   private readonly jobTypes: string[];
   private running = false;
   private stopping = false;
+  private restartAfterStop = false;
   /** The last claim found fewer jobs than it asked for: wait to be woken. */
   private drained = false;
   private pumping: Promise<void> | undefined;
@@ -93,6 +94,11 @@ export class JobWorker {
   }
 
   start(): this {
+    if (this.stopping) {
+      // start() during stop() (React StrictMode remounts): run again once the stop is done.
+      this.restartAfterStop = true;
+      return this;
+    }
     if (this.running) return this;
     this.running = true;
     this.stopping = false;
@@ -102,11 +108,16 @@ export class JobWorker {
           if (jobType === '*' || this.jobTypes.includes(jobType)) this.wake();
         })
         .then((unsubscribe) => {
-          if (this.running && !this.stopping) this.unlisten = unsubscribe;
-          else void unsubscribe();
+          if (this.running && !this.stopping) {
+            this.unlisten = unsubscribe;
+            this.wake(); // a job enqueued before LISTEN was active sent its NOTIFY to no one
+          } else {
+            void unsubscribe();
+          }
         })
         .catch((error: unknown) => this.report(error));
     }
+    this.emit();
     this.wake();
     return this;
   }
@@ -170,7 +181,12 @@ export class JobWorker {
       await Promise.race([Promise.all(leftovers.map((entry) => entry.done)), sleep(RELEASE_SETTLE_MS)]);
     }
     this.running = false;
+    this.stopping = false;
     this.emit();
+    if (this.restartAfterStop) {
+      this.restartAfterStop = false;
+      this.start();
+    }
   }
 
   private pump(): Promise<void> {

@@ -55,6 +55,8 @@ const RESET_SQL = 'truncate public.job_queue, public.queue_pauses';
 export async function createPgHarness(): Promise<QueueHarness & { url: string }> {
   const database = await createTestDatabase(inject('postgresAdminUrl'), inject('postgresTemplate'));
   const pool = new pg.Pool({ connectionString: database.url, max: 12 });
+  // `drop database ... with (force)` at the end may reach a client that is still closing.
+  pool.on('error', () => undefined);
   const transports: PgTransport[] = [];
   const transport = (actor: Actor) => {
     const created = new PgTransport({ pool, claims: claimsOf(actor), connectionString: database.url });

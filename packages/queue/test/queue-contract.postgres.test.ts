@@ -1,0 +1,4 @@
+import { createPgHarness } from './support/harness';
+import { describeQueueContract } from './contract';
+
+describeQueueContract('Postgres', createPgHarness);
