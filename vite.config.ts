@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // The root config only gathers the Vitest projects; each app keeps its own Vite config.
+// Projects that need Postgres share the queue package's global setup (find or start Postgres,
+// build a migrated template database once per run).
+const postgresSetup = ['../../packages/queue/test/support/globalSetup.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -23,6 +27,46 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'worker',
+          root: './apps/worker',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: postgresSetup,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'certificates',
+          root: './packages/certificates',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'queue-react',
+          root: './packages/queue-react',
+          include: ['test/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'web',
+          root: './apps/web',
+          include: ['test/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          globalSetup: postgresSetup,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],
