@@ -42,6 +42,18 @@ export default defineConfig({
       },
       {
         test: {
+          // The app's SQL (certificates, verification) on Postgres and PGlite.
+          name: 'sql',
+          root: './supabase',
+          include: ['tests/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['../packages/queue/test/support/globalSetup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'certificates',
           root: './packages/certificates',
           include: ['test/**/*.test.ts'],

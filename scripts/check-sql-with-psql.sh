@@ -14,6 +14,7 @@ db="tessera_psql_check_$$"
 db_url="$(node -e 'const u=new URL(process.argv[1]); u.pathname="/"+process.argv[2]; console.log(u.toString())' "$url" "$db")"
 psql "$url" -qc "create database $db" >/dev/null
 trap 'psql "$url" -qc "drop database if exists $db with (force)" >/dev/null' EXIT
+export PGOPTIONS="-c client_min_messages=warning"
 for file in supabase/local/*.sql supabase/migrations/*.sql; do
   psql "$db_url" -v ON_ERROR_STOP=1 -q -f "$file" >/dev/null
 done

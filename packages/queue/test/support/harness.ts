@@ -98,7 +98,9 @@ export async function createPGliteHarness(): Promise<QueueHarness> {
     name: 'pglite',
     transport,
     client: (actor) => new QueueClient(transport(actor)),
-    sql: async <T>(text: string, params?: unknown[]) => (await db.query<T>(text, params)).rows,
+    // Without parameters use the simple protocol, which (like psql) runs several statements.
+    sql: async <T>(text: string, params?: unknown[]) =>
+      params ? (await db.query<T>(text, params)).rows : (((await db.exec(text)).at(-1)?.rows ?? []) as T[]),
     sqlAs: <T>(actor: Actor, text: string, params?: unknown[]) =>
       db.transaction(async (tx) => {
         await tx.query(IMPERSONATE_QUERY, impersonationValues(claimsOf(actor) ?? { role: 'service_role' }));

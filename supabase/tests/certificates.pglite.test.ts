@@ -1,0 +1,4 @@
+import { createPGliteHarness } from '../../packages/queue/test/support/harness';
+import { describeCertificateContract } from './certificateContract';
+
+describeCertificateContract('PGlite', createPGliteHarness);
