@@ -67,9 +67,20 @@ function asString(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+// PostgREST could not reach or use its database (PGRST000-003, answered with 503/504).
+const POSTGREST_CONNECTION_CODES = new Set(['PGRST000', 'PGRST001', 'PGRST002', 'PGRST003']);
+// HTTP statuses that mean no answer from the API: 0 = supabase-js's fetch failed; 502-504 = a proxy's.
+const NO_ANSWER_STATUSES = new Set([0, 502, 503, 504]);
+// A fetch that got no answer, as Chrome, Firefox and Safari word it (Node's undici: "fetch failed").
+const FETCH_FAILURE_MESSAGE = /Failed to fetch|NetworkError when attempting to fetch|Load failed/i;
+
 function isConnectionFailure(code: string | undefined, error: unknown): boolean {
   if (code?.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  if (code !== undefined && POSTGREST_CONNECTION_CODES.has(code)) return true;
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  if (code === undefined && typeof status === 'number' && NO_ANSWER_STATUSES.has(status)) return true;
   const message = error instanceof Error ? error.message : '';
+  if (FETCH_FAILURE_MESSAGE.test(message)) return true;
   return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|connection closed|fetch failed/i.test(message);
 }
 

@@ -39,7 +39,7 @@ export function claimsOf(actor: Actor): JwtClaims | undefined {
 
 /** One database, seen by any actor, plus superuser SQL to inspect and arrange rows. */
 export interface QueueHarness {
-  readonly name: 'postgres' | 'pglite';
+  readonly name: 'postgres' | 'pglite' | 'supabase';
   transport(actor: Actor): Transport;
   client(actor: Actor): QueueClient;
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -50,7 +50,8 @@ export interface QueueHarness {
   close(): Promise<void>;
 }
 
-const RESET_SQL = 'truncate public.job_queue, public.queue_pauses';
+// cascade: app tables (certificates) reference job_queue.
+const RESET_SQL = 'truncate public.job_queue, public.queue_pauses cascade';
 
 export async function createPgHarness(): Promise<QueueHarness & { url: string }> {
   const database = await createTestDatabase(inject('postgresAdminUrl'), inject('postgresTemplate'));
