@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // Test support, scripts and CLIs report to the terminal on purpose.
-    files: ['**/test/**', 'scripts/**', 'apps/worker/**', 'packages/bench/**', '**/*.config.*'],
+    files: ['**/test/**', '**/e2e/**', '**/bench/**', 'scripts/**', 'apps/worker/**', 'packages/bench/**', '**/*.config.*'],
     rules: { 'no-console': 'off' },
   },
 );
