@@ -1,40 +1,94 @@
-import type { PGlite } from '@electric-sql/pglite';
-import { useEffect, useState } from 'react';
-import { openEmbeddedDatabase } from './embedded/database';
-import { DEMO_USERS, type DemoUser } from './embedded/users';
-import { Workspace } from './Workspace';
+import { TesseraProvider, useJobWorker } from '@tessera/queue-react';
+import { useMemo, type ReactNode } from 'react';
+import { BrowserRouter, NavLink, Navigate, Outlet, Route, Routes } from 'react-router';
+import type { BackendView } from './backend';
+import { CompletionToasts } from './components/CompletionToasts';
+import { WorkerBadge } from './components/WorkerBadge';
+import { readConfig } from './config';
+import { EmbeddedBackend } from './EmbeddedBackend';
+import { MyCertificatesPage } from './pages/MyCertificatesPage';
+import { MyEventsPage } from './pages/MyEventsPage';
+import { MyJobsPage } from './pages/MyJobsPage';
+import { VerifyPage } from './pages/VerifyPage';
+import { browserProcessors } from './processors';
+import { SessionContext, useSession } from './session/Session';
+import { SupabaseBackend } from './SupabaseBackend';
+
+const config = readConfig();
 
 export function App() {
-  const [db, setDb] = useState<PGlite | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [user, setUser] = useState<DemoUser>(DEMO_USERS[0]!);
+  const Backend = config.mode === 'embedded' ? EmbeddedBackend : SupabaseBackend;
+  return (
+    <BrowserRouter>
+      <Backend config={config}>{(view) => <AppRoutes view={view} />}</Backend>
+    </BrowserRouter>
+  );
+}
 
-  useEffect(() => {
-    openEmbeddedDatabase().then(setDb, (reason: unknown) => setError(String(reason)));
-  }, []);
+function AppRoutes({ view }: { view: BackendView }) {
+  return (
+    <Routes>
+      <Route path="/verify/:serial?" element={<Frame view={view}><VerifyPage /></Frame>} />
+      <Route
+        element={
+          view.session ? (
+            <SessionContext.Provider value={view.session}>
+              <TesseraProvider key={view.session.userId} client={view.session.client} userId={view.session.userId}>
+                <Frame view={view}>
+                  <SignedInArea />
+                </Frame>
+              </TesseraProvider>
+            </SessionContext.Provider>
+          ) : (
+            <Frame view={view}>{view.signIn}</Frame>
+          )
+        }
+      >
+        <Route index element={<MyEventsPage />} />
+        <Route path="jobs" element={<MyJobsPage />} />
+        <Route path="certificates" element={<MyCertificatesPage />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Route>
+    </Routes>
+  );
+}
 
+/** The signed-in pages and this tab's job worker. */
+function SignedInArea() {
+  const session = useSession();
+  const processors = useMemo(() => browserProcessors(session.transport, config.publicAppUrl), [session.transport]);
+  // The browser worker. Tune it here: it polls every intervalMs only while no push channel
+  // (Realtime, or LISTEN in the embedded mode) is connected, and only in the leader tab.
+  const worker = useJobWorker({ enabled: true, intervalMs: 10_000, concurrency: 2, processors });
+  return (
+    <>
+      <WorkerBadge worker={worker} />
+      <CompletionToasts />
+      <Outlet />
+    </>
+  );
+}
+
+function Frame({ view, children }: { view: BackendView; children: ReactNode }) {
   return (
     <main>
       <header>
-        <h1>Tessera</h1>
-        <p className="muted">Embedded mode: the job queue runs in PGlite inside this browser tab (IndexedDB).</p>
-        <label>
-          Signed in as{' '}
-          <select
-            value={user.id}
-            onChange={(event) => setUser(DEMO_USERS.find((candidate) => candidate.id === event.target.value)!)}
-          >
-            {DEMO_USERS.map((candidate) => (
-              <option key={candidate.id} value={candidate.id}>
-                {candidate.name} ({candidate.role})
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="brand">
+          <h1>Tessera</h1>
+          <span className="muted">certificates · {view.modeLabel}</span>
+        </div>
+        {view.session && (
+          <nav>
+            <NavLink to="/" end>
+              My events
+            </NavLink>
+            <NavLink to="/jobs">My jobs</NavLink>
+            <NavLink to="/certificates">My certificates</NavLink>
+          </nav>
+        )}
+        {view.accountControl}
       </header>
-      {error && <p role="alert">Could not start the local database: {error}</p>}
-      {!db && !error && <p aria-busy="true">Starting the local database… (the first start takes a few seconds)</p>}
-      {db && <Workspace key={user.id} db={db} user={user} />}
+      {children}
     </main>
   );
 }

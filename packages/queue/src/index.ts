@@ -47,3 +47,4 @@ export type {
   QueueStats,
 } from './types';
 export { applySqlFiles, type SqlFile } from './sql/apply';
+export { callRpc } from './rpc/call';

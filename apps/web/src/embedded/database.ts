@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlFile } from '@tessera/queue';
-import { schemaFiles } from './schemaFiles';
+import { schemaFiles, seedFile } from './schemaFiles';
 
 const LEDGER = `
   create schema if not exists embedded;
@@ -15,7 +15,7 @@ async function migrate(db: PGlite, files: readonly SqlFile[]): Promise<void> {
   const done = new Set(
     (await db.query<{ name: string }>('select name from embedded.applied_schema_files')).rows.map((row) => row.name),
   );
-  const rank = (name: string) => (name.startsWith('local/') ? 0 : 1);
+  const rank = (name: string) => (name.startsWith('local/') ? 0 : name.startsWith('migrations/') ? 1 : 2);
   const pending = files
     .filter((file) => !done.has(file.name))
     .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
@@ -36,7 +36,7 @@ let opening: Promise<PGlite> | undefined;
 export function openEmbeddedDatabase(dataDir = 'idb://tessera'): Promise<PGlite> {
   opening ??= (async () => {
     const db = await PGlite.create(dataDir);
-    await migrate(db, schemaFiles);
+    await migrate(db, [...schemaFiles, seedFile]);
     return db;
   })();
   return opening;

@@ -7,6 +7,11 @@ const modules = import.meta.glob<string>('../../../../supabase/{local,migrations
   eager: true,
 });
 
+// Demo events and registrations, applied once after the migrations (as `supabase db reset` does).
+import seedSql from '../../../../supabase/seed.sql?raw';
+
+export const seedFile: SqlFile = { name: 'seed.sql', sql: seedSql };
+
 export const schemaFiles: SqlFile[] = Object.entries(modules).map(([path, sql]) => ({
   name: path.slice(path.indexOf('supabase/') + 'supabase/'.length),
   sql,

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { build } from 'vite';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    appUrl: string;
+  }
+}
+
+const appRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function viteBin(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+}
+
+/** Builds the app as a user would deploy it (embedded mode: no Supabase env) and serves dist/. */
+export default async function setup(project: TestProject) {
+  await build({ root: appRoot, logLevel: 'error', mode: 'production', envDir: '/nonexistent-env-dir' });
+  const port = await freePort();
+  const preview: ChildProcess = spawn(
+    process.execPath,
+    [viteBin(), 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: appRoot, stdio: 'ignore' },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    try {
+      if ((await fetch(url)).ok) break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  console.log(`[e2e] built app served at ${url} (embedded mode)`);
+  project.provide('appUrl', url);
+  return () => {
+    preview.kill('SIGTERM');
+  };
+}
