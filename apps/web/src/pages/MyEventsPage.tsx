@@ -1,13 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { JobStatus, useJob } from '@tessera/queue-react';
-import { useState } from 'react';
-import { myEvents, requestCertificate, type MyEvent } from '../api/certificates';
+import { useEffect, useState } from 'react';
+import { cachedMyEvents, forgetUserEvents } from '../api/cachedLookups';
+import { requestCertificate, type MyEvent } from '../api/certificates';
 import { DownloadCertificateButton } from '../components/DownloadCertificateButton';
 import { useSession } from '../session/Session';
 
 export function MyEventsPage() {
   const { transport, userId } = useSession();
-  const events = useQuery({ queryKey: ['my-events', userId], queryFn: () => myEvents(transport) });
+  const events = useQuery({ queryKey: ['my-events', userId], queryFn: () => cachedMyEvents(transport, userId) });
   if (events.isPending) return <p aria-busy="true">Loading your events…</p>;
   if (events.error) return <p role="alert">{events.error.message}</p>;
   if (events.data.length === 0) return <p className="muted">You are not registered for any event.</p>;
@@ -32,13 +33,18 @@ function EventCard({ event }: { event: MyEvent }) {
     mutationFn: () => requestCertificate(transport, event.eventId),
     onSuccess: (created) => {
       setJobId(created.id);
-      void queryClient.invalidateQueries({ queryKey: ['my-events', userId] });
+      void forgetUserEvents(userId).then(() => queryClient.invalidateQueries({ queryKey: ['my-events', userId] }));
       if (typeof Notification !== 'undefined' && Notification.permission === 'default') {
         void Notification.requestPermission().catch(() => undefined);
       }
     },
   });
   const live = job.data?.status === 'pending' || job.data?.status === 'processing';
+  const justIssued = job.data?.status === 'completed' && event.certificateIssuedAt === null;
+  useEffect(() => {
+    if (!justIssued) return;
+    void forgetUserEvents(userId).then(() => queryClient.invalidateQueries({ queryKey: ['my-events', userId] }));
+  }, [justIssued, userId, queryClient]);
   const issued = job.data?.status === 'completed' || event.certificateIssuedAt !== null;
 
   return (

@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { cachedVerification } from '../api/cachedLookups';
 import { verifyCertificate, type Verification } from '../api/certificates';
-import { appCache, TTL } from '../appCache';
 import { usePublicTransport } from '../session/Session';
 
 /** Public: what the QR code opens. Shows database fields only, never what a worker reported. */
@@ -15,15 +15,7 @@ export function VerifyPage() {
   const verification = useQuery({
     queryKey: ['verify', serial],
     enabled: serial !== '',
-    queryFn: async (): Promise<Verification | null> => {
-      const key = `verify:${serial.toUpperCase()}`;
-      const cached = await appCache().get<Verification>(key);
-      if (cached) return cached;
-      const found = await verifyCertificate(transport, serial);
-      // Only issued certificates are cached: a "not found" may become found soon.
-      if (found) await appCache().set(key, found, TTL.MEDIUM);
-      return found;
-    },
+    queryFn: (): Promise<Verification | null> => cachedVerification(transport, serial),
   });
   const codeCheck = useQuery({
     queryKey: ['verify-code', serial, code],
