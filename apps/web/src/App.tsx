@@ -1,6 +1,7 @@
 import { TesseraProvider, useJobWorker } from '@tessera/queue-react';
 import { useMemo, type ReactNode } from 'react';
 import { BrowserRouter, NavLink, Navigate, Outlet, Route, Routes } from 'react-router';
+import { AdminPage } from './admin/AdminPage';
 import type { BackendView } from './backend';
 import { CompletionToasts } from './components/CompletionToasts';
 import { WorkerBadge } from './components/WorkerBadge';
@@ -47,6 +48,7 @@ function AppRoutes({ view }: { view: BackendView }) {
         <Route index element={<MyEventsPage />} />
         <Route path="jobs" element={<MyJobsPage />} />
         <Route path="certificates" element={<MyCertificatesPage />} />
+        <Route path="admin" element={<AdminPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>
@@ -84,6 +86,7 @@ function Frame({ view, children }: { view: BackendView; children: ReactNode }) {
             </NavLink>
             <NavLink to="/jobs">My jobs</NavLink>
             <NavLink to="/certificates">My certificates</NavLink>
+            {view.session.isAdmin && <NavLink to="/admin">Admin</NavLink>}
           </nav>
         )}
         {view.accountControl}

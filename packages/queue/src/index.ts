@@ -48,3 +48,5 @@ export type {
 } from './types';
 export { applySqlFiles, type SqlFile } from './sql/apply';
 export { callRpc } from './rpc/call';
+export * from './rpc/admin';
+export { MaintenanceRunner, type MaintenanceOutcome, type MaintenanceRunnerOptions } from './worker/MaintenanceRunner';
