@@ -3,6 +3,7 @@ import { QueueClient } from '@tessera/queue';
 import { PGliteTransport } from '@tessera/queue/pglite';
 import { useEffect, useMemo, useState } from 'react';
 import { openEmbeddedDatabase } from './embedded/database';
+import { acquireDatabaseOwnership } from './embedded/databaseOwnership';
 import { claimsFor, DEMO_USERS, type DemoUser } from './embedded/users';
 import { PublicTransportContext, type Session } from './session/Session';
 import type { BackendProps } from './backend';
@@ -11,13 +12,19 @@ import type { BackendProps } from './backend';
 export function EmbeddedBackend({ children }: BackendProps) {
   const [db, setDb] = useState<PGlite | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [waitingForOtherTab, setWaitingForOtherTab] = useState(false);
   const [user, setUser] = useState<DemoUser>(() => {
     const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('tessera:user') : null;
     return DEMO_USERS.find((candidate) => candidate.id === saved) ?? DEMO_USERS[0]!;
   });
 
   useEffect(() => {
-    openEmbeddedDatabase().then(setDb, (reason: unknown) => setError(String(reason)));
+    acquireDatabaseOwnership(() => setWaitingForOtherTab(true))
+      .then(() => {
+        setWaitingForOtherTab(false);
+        return openEmbeddedDatabase();
+      })
+      .then(setDb, (reason: unknown) => setError(String(reason)));
   }, []);
 
   const session = useMemo<Session | null>(() => {
@@ -54,6 +61,14 @@ export function EmbeddedBackend({ children }: BackendProps) {
   );
 
   if (error) return <p role="alert">Could not start the local database: {error}</p>;
+  if (waitingForOtherTab) {
+    return (
+      <p role="status" data-testid="database-busy">
+        Tessera is open in another tab of this browser. The embedded database works in one tab at a time: this
+        tab takes over as soon as the other one is closed.
+      </p>
+    );
+  }
   if (!session || !publicTransport) {
     return <p aria-busy="true">Starting the local database… (the first start takes a few seconds)</p>;
   }

@@ -1,6 +1,6 @@
-import type { Transport } from '@tessera/queue';
+import { callRpc, type Transport } from '@tessera/queue';
 import { appCache, TTL } from '../appCache';
-import { myEvents, verifyCertificate, type MyEvent, type Verification } from './certificates';
+import { parseMyEvents, verifyCertificate, type MyEvent, type Verification } from './certificates';
 
 /** Thrown inside a loader so that "not issued (yet)" is never cached: getOrSet never caches errors. */
 class NotIssuedYet extends Error {}
@@ -26,9 +26,10 @@ export async function cachedVerification(transport: Transport, serial: string): 
 
 const eventsKey = (userId: string) => `user:${userId}:events`;
 
-/** The user's events (MEDIUM). Per-user data: the browser cache keeps it in memory only. */
-export function cachedMyEvents(transport: Transport, userId: string): Promise<MyEvent[]> {
-  return appCache().getOrSet(eventsKey(userId), () => myEvents(transport), TTL.MEDIUM);
+/** The user's events (MEDIUM). Per-user data: the browser cache keeps it in memory only. The raw
+ * JSON rows are cached (the cache stores JSON values only), parsed on the way out. */
+export async function cachedMyEvents(transport: Transport, userId: string): Promise<MyEvent[]> {
+  return parseMyEvents(await appCache().getOrSet(eventsKey(userId), () => callRpc(transport, 'my_events'), TTL.MEDIUM));
 }
 
 /** A certificate was requested or issued: the event list must show its new state. */

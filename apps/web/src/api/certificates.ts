@@ -73,7 +73,12 @@ export async function requestCertificate(transport: Transport, eventId: string):
 }
 
 export async function myEvents(transport: Transport): Promise<MyEvent[]> {
-  return z.array(myEventSchema).parse(await callRpc(transport, 'my_events'));
+  return parseMyEvents(await callRpc(transport, 'my_events'));
+}
+
+/** my_events rows as the database returns them (JSON: safe to cache) → MyEvent. */
+export function parseMyEvents(rows: unknown): MyEvent[] {
+  return z.array(myEventSchema).parse(rows);
 }
 
 export async function myCertificates(transport: Transport): Promise<MyCertificate[]> {
