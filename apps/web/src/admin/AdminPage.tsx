@@ -4,6 +4,7 @@ import { useSession } from '../session/Session';
 import './admin.css';
 import { useLiveAdminUpdates } from './adminQueries';
 import { JobsPanel } from './JobsPanel';
+import { CachePanel } from './CachePanel';
 import { MaintenancePanel } from './MaintenancePanel';
 import { OverviewPanel } from './OverviewPanel';
 
@@ -48,6 +49,7 @@ function AdminDashboard() {
         <JobsPanel filter={filter} onFilterChange={setFilter} onMessage={setMessage} />
       </div>
       <MaintenancePanel onMessage={setMessage} />
+      <CachePanel />
     </div>
   );
 }

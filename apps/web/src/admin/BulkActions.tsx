@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { cancelJobs, deleteJobs, promoteJobs, retryJobs, type AdminJobFilter, type BulkTarget } from '@tessera/queue';
 import { useSession } from '../session/Session';
-import { adminKeys } from './adminQueries';
+import { refreshDashboard } from './adminQueries';
 import { ConfirmButton } from './ConfirmButton';
 
 const ACTIONS = [
@@ -33,7 +33,7 @@ export function BulkActions({ selectedIds, filter, onDone }: BulkActionsProps) {
   const queryClient = useQueryClient();
   const filterText = describeFilter(filter);
   const done = (message: string) => {
-    void queryClient.invalidateQueries({ queryKey: adminKeys.all });
+    refreshDashboard(queryClient);
     onDone(message);
   };
   const run = async (action: (typeof ACTIONS)[number], target: BulkTarget) => {

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { promoteJob } from '@tessera/queue';
 import { useSession } from '../session/Session';
-import { adminKeys, REFRESH_MS } from './adminQueries';
+import { adminKeys, REFRESH_MS, refreshDashboard } from './adminQueries';
 import { ConfirmButton } from './ConfirmButton';
 import { formatJson, formatTime } from './format';
 import { allowedActions, stateOf } from './jobState';
@@ -12,7 +12,7 @@ export function JobDetail({ jobId, onClose, onDone }: { jobId: string; onClose: 
   const queryClient = useQueryClient();
   const job = useQuery({ queryKey: adminKeys.job(jobId), queryFn: () => client.get(jobId), refetchInterval: REFRESH_MS });
   const done = (message: string) => {
-    void queryClient.invalidateQueries({ queryKey: adminKeys.all });
+    refreshDashboard(queryClient);
     onDone(message);
   };
 

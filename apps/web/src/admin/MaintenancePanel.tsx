@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useSession } from '../session/Session';
-import { adminKeys, useMaintenanceMode } from './adminQueries';
+import { refreshDashboard, useMaintenanceMode } from './adminQueries';
 import { ConfirmButton } from './ConfirmButton';
 
 /** Who runs maintenance (pg_cron or workers), and the same tasks on demand. */
@@ -14,7 +14,7 @@ export function MaintenancePanel({ onMessage }: { onMessage: (message: string) =
   const dayCount = Number(days);
   const validDays = Number.isFinite(dayCount) && dayCount >= 0 && days.trim() !== '';
   const done = (message: string) => {
-    void queryClient.invalidateQueries({ queryKey: adminKeys.all });
+    refreshDashboard(queryClient);
     onMessage(message);
   };
   return (

@@ -8,6 +8,7 @@ import {
   type Job,
 } from '@tessera/queue';
 import { useEffect } from 'react';
+import { appCache, TTL } from '../appCache';
 import { useSession } from '../session/Session';
 
 /** Keys of the dashboard's queries; all start with 'tessera-admin' so one invalidation refreshes them. */
@@ -20,6 +21,13 @@ export const adminKeys = {
   jobs: (filter: AdminJobFilter) => ['tessera-admin', 'jobs', filter] as const,
   job: (id: string) => ['tessera-admin', 'job', id] as const,
 };
+
+/** After an admin action: drop the dashboard's cached figures, then refetch everything. */
+export function refreshDashboard(queryClient: ReturnType<typeof useQueryClient>): void {
+  void appCache()
+    .invalidate('admin:')
+    .finally(() => queryClient.invalidateQueries({ queryKey: adminKeys.all }));
+}
 
 /** How often the dashboard refreshes when no notification arrives (admins see every user's jobs,
  * which per-user push channels do not carry). */
@@ -37,10 +45,22 @@ export function useQueueHealth() {
 }
 
 export function useThroughput() {
-  const { transport } = useSession();
+  const { transport, userId } = useSession();
   return useQuery({
     queryKey: adminKeys.throughput,
-    queryFn: () => queueThroughput(transport, { since: new Date(Date.now() - 3_600_000), bucketSeconds: 300 }),
+    // The last hour in 5-minute buckets changes slowly: cached (SHORT, this tab's memory: admin data
+    // never goes to a shared cache the browser can read) and dropped on every admin action.
+    queryFn: async () =>
+      (
+        await appCache().getOrSet(
+          `admin:${userId}:throughput`,
+          async () =>
+            (await queueThroughput(transport, { since: new Date(Date.now() - 3_600_000), bucketSeconds: 300 })).map(
+              (bucket) => ({ ...bucket, bucketStart: bucket.bucketStart.toISOString() }),
+            ),
+          TTL.SHORT,
+        )
+      ).map((bucket) => ({ ...bucket, bucketStart: new Date(bucket.bucketStart) })),
     refetchInterval: REFRESH_MS * 6,
   });
 }
