@@ -1,3 +1,4 @@
+import { completeJobs, enqueueJobs, failJobs, type Completion, type Failure } from './rpc/batch';
 import { enqueueJob } from './rpc/enqueue';
 import { claimJobs, completeJob, failJob, heartbeatJob, releaseJobs } from './rpc/lease';
 import { cancelJob, deleteJob, pauseQueue, resumeQueue, retryJob } from './rpc/manage';
@@ -15,6 +16,11 @@ export class QueueClient {
 
   enqueue<P extends JobPayload = JobPayload>(input: EnqueueInput): Promise<Job<P>> {
     return enqueueJob<P>(this.transport, input);
+  }
+
+  /** All-or-nothing bulk enqueue (at most 10,000): one job per input, in input order. */
+  enqueueMany<P extends JobPayload = JobPayload>(inputs: readonly EnqueueInput[]): Promise<Job<P>[]> {
+    return enqueueJobs<P>(this.transport, inputs);
   }
 
   get(jobId: string): Promise<Job> {
@@ -81,6 +87,16 @@ export class QueueClient {
 
   fail(jobId: string, workerId: string, error: string, retryable = true): Promise<Job> {
     return failJob(this.transport, jobId, workerId, error, retryable);
+  }
+
+  /** Completes the jobs whose lease `workerId` still holds, in one statement; resolves to their ids. */
+  completeMany(completions: readonly Completion[], workerId: string): Promise<string[]> {
+    return completeJobs(this.transport, completions, workerId);
+  }
+
+  /** Fails the jobs whose lease `workerId` still holds, in one statement; resolves to their ids. */
+  failMany(failures: readonly Failure[], workerId: string): Promise<string[]> {
+    return failJobs(this.transport, failures, workerId);
   }
 
   release(jobIds: readonly string[], workerId: string): Promise<string[]> {

@@ -61,6 +61,15 @@ const VALIDATION_CODES = new Set([
   '23514', // check_violation
   '42883', // undefined_function: wrong argument types
   '54001', // statement_too_complex: absurdly deep JSON
+  // Found by the hostile-input fuzzer (packages/queue/test/hostile):
+  '22021', // character_not_in_repertoire: NUL (\u0000) in a text argument
+  '22009', // invalid_time_zone_displacement_value: a timestamp argument such as -2147483648
+  '22015', // interval_field_overflow: an interval argument such as 9223372036854 seconds
+  '54000', // program_limit_exceeded: an argument beyond a Postgres limit (e.g. array of > 6 dimensions)
+  // Their siblings in class 22 (data exception) that an argument's cast can raise as well:
+  '22P03', // invalid_binary_representation: a binary parameter of the wrong shape
+  '22019', // invalid_escape_character
+  '2201B', // invalid_regular_expression
 ]);
 
 function asString(value: unknown): string | undefined {

@@ -3,6 +3,9 @@ export { JobWorker, JobCancelledError, WorkerStoppingError } from './worker/JobW
 export type {
   ActiveJob,
   JobContext,
+  JobFinishedEvent,
+  JobOutcome,
+  JobWorkerBatchOptions,
   JobWorkerOptions,
   Processor,
   Processors,
@@ -22,6 +25,8 @@ export {
   ValidationError,
   toQueueError,
 } from './errors';
+export { ENQUEUE_BATCH_MAX, FINISH_BATCH_MAX, type Completion, type Failure } from './rpc/batch';
+export { CompletionBatcher, type CompletionBatcherOptions, type FinishOutcome } from './worker/CompletionBatcher';
 export { JOBS_CHANNEL, type JwtClaims, type RpcArgs, type Transport, type Unsubscribe } from './transport';
 export {
   enqueueInputSchema,
@@ -47,6 +52,8 @@ export type {
   QueueStats,
 } from './types';
 export { applySqlFiles, type SqlFile } from './sql/apply';
+/** The zod the schemas above are built with, for apps that compose them into their own (one copy, same version). */
+export { z } from 'zod';
 export { callRpc } from './rpc/call';
 export * from './rpc/admin';
 export { MaintenanceRunner, type MaintenanceOutcome, type MaintenanceRunnerOptions } from './worker/MaintenanceRunner';

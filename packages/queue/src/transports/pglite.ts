@@ -32,8 +32,15 @@ export class PGliteTransport implements Transport {
     const { text, values } = buildCall(await this.signature(fn), args);
     const claims = this.options.claims;
     if (!claims) {
-      const result = await this.db.query<{ result: unknown }>(text, values);
-      return result.rows[0]?.result ?? null;
+      try {
+        const result = await this.db.query<{ result: unknown }>(text, values);
+        return result.rows[0]?.result ?? null;
+      } catch (error) {
+        // A protocol-level failure can leave the single shared session inside an aborted
+        // transaction, which would break every later call from every tab.
+        if ((error as { code?: string }).code === '08P01') await this.db.exec('rollback').catch(() => undefined);
+        throw error;
+      }
     }
     return this.db.transaction(async (tx: Transaction) => {
       await tx.query(IMPERSONATE_QUERY, impersonationValues(claims));

@@ -50,11 +50,56 @@ export function toSignature(name: string, rows: readonly SignatureRow[]): Functi
   };
 }
 
-function toParameter(value: unknown, type: string): unknown {
+const JSON_TYPES = new Set(['json', 'jsonb']);
+const TIME_TYPES = new Set(['timestamp with time zone', 'timestamp without time zone', 'date', 'interval']);
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value instanceof Date) return 'a Date';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function toJsonText(value: unknown, name: string, fn: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new ValidationError(
+      `argument ${name} of ${fn} cannot be sent as JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/** A scalar the drivers can send for a (non-JSON) Postgres type; the database checks the rest. */
+function checkScalar(value: unknown, type: string, name: string, fn: string): unknown {
+  if (value === null) return null;
+  const ok =
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    (typeof value === 'boolean' && (type === 'boolean' || type === 'text')) ||
+    (value instanceof Date && TIME_TYPES.has(type)) ||
+    (typeof value === 'bigint' && /int|numeric/.test(type));
+  if (!ok) throw new ValidationError(`argument ${name} of ${fn} must be a ${type} value, got ${describeValue(value)}`);
+  return value;
+}
+
+/**
+ * Checks an argument's shape against its Postgres type before it reaches a driver, so bad input
+ * is a ValidationError naming the argument (and never a malformed protocol message).
+ */
+function toParameter(value: unknown, type: string, name: string, fn: string): unknown {
   if (value === null) return null;
   // Drivers turn JS arrays into Postgres arrays; a jsonb parameter must be JSON text.
-  if (type === 'jsonb' || type === 'json') return JSON.stringify(value);
-  return value;
+  if (JSON_TYPES.has(type)) return toJsonText(value, name, fn);
+  if (type.endsWith('[]')) {
+    if (!Array.isArray(value)) {
+      throw new ValidationError(`argument ${name} of ${fn} must be an array (${type}), got ${describeValue(value)}`);
+    }
+    const element = type.slice(0, -2);
+    return value.map((item: unknown) =>
+      JSON_TYPES.has(element) ? (item === null ? null : toJsonText(item, name, fn)) : checkScalar(item, element, name, fn),
+    );
+  }
+  return checkScalar(value, type, name, fn);
 }
 
 /**
@@ -73,7 +118,7 @@ export function buildCall(signature: FunctionSignature, args: RpcArgs = {}): { t
         `function ${signature.name} has no argument ${name} (it takes ${[...known.keys()].join(', ') || 'none'})`,
       );
     }
-    values.push(toParameter(value, type));
+    values.push(toParameter(value, type, name, signature.name));
     named.push(`${name} => $${values.length}::${type}`);
   }
   const call = `public.${signature.name}(${named.join(', ')})`;

@@ -1,9 +1,11 @@
 import type { QueueClient } from '../client';
-import { LeaseLostError, PermanentJobError, ValidationError } from '../errors';
+import { LeaseLostError, PermanentJobError } from '../errors';
 import { JOBS_CHANNEL, type Unsubscribe } from '../transport';
 import type { Job } from '../types';
 import { errorMessage } from './errorMessage';
-import type { JobContext, JobWorkerOptions, WorkerSnapshot, WorkerState } from './types';
+import { LocalQueue } from './LocalQueue';
+import { OutcomeRecorder, type ProcessorOutcome } from './OutcomeRecorder';
+import type { JobContext, JobFinishedEvent, JobWorkerOptions, WorkerSnapshot, WorkerState } from './types';
 
 /** Why a job's signal aborted: a cancel was requested for it. */
 export class JobCancelledError extends Error {
@@ -34,7 +36,10 @@ interface RunningJob {
   progressTimer: ReturnType<typeof setTimeout> | undefined;
   beating: Promise<void> | undefined;
   done: Promise<void>;
+  /** performance.now() when the processor started. */
+  startedAt: number;
 }
+
 
 const PROGRESS_FLUSH_MS = 250;
 const RELEASE_SETTLE_MS = 1_000;
@@ -63,13 +68,24 @@ export class JobWorker {
   private readonly leaseSeconds: number;
   private readonly heartbeatMs: number;
   private readonly jobTypes: string[];
+  private readonly prefetch: number;
+  /** Free slots (running + prefetched) needed before claiming: batches, not one job per slot. */
+  private readonly claimThreshold: number;
+  private readonly localQueue: LocalQueue;
+  private readonly recorder: OutcomeRecorder;
+  /** Outcomes being recorded in batches (their slots are already free). */
+  private readonly recording = new Set<Promise<void>>();
   private running = false;
   private stopping = false;
   private restartAfterStop = false;
   /** The last claim found fewer jobs than it asked for: wait to be woken. */
   private drained = false;
-  private pumping: Promise<void> | undefined;
-  private pumpAgain = false;
+  /** Claims in flight, and how many jobs they asked for. */
+  private readonly claims = new Set<Promise<void>>();
+  private requested = 0;
+  /** Counts wake-ups, so a claim can tell whether one came in while it was running. */
+  private wakes = 0;
+  private pumpScheduled = false;
   private errorStreak = 0;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private unlisten: Unsubscribe | undefined;
@@ -78,6 +94,7 @@ export class JobWorker {
   private failed = 0;
   private lastError: string | null = null;
   private snapshot: WorkerSnapshot;
+  private snapshotStale = false;
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -90,6 +107,10 @@ export class JobWorker {
     this.leaseSeconds = options.leaseSeconds ?? 300;
     this.heartbeatMs = options.heartbeatMs ?? Math.max(1_000, (this.leaseSeconds * 1_000) / 3);
     this.jobTypes = options.jobTypes ?? Object.keys(options.processors);
+    this.prefetch = Math.max(0, Math.floor(options.prefetch ?? 0));
+    this.claimThreshold = this.prefetch > 0 ? Math.max(1, Math.ceil((this.concurrency + this.prefetch) / 2)) : 1;
+    this.localQueue = new LocalQueue(this.heartbeatMs, (job) => this.keepAlive(job));
+    this.recorder = new OutcomeRecorder(client, this.workerId, options.batch, (error) => this.report(error));
     this.snapshot = this.buildSnapshot();
   }
 
@@ -125,8 +146,9 @@ export class JobWorker {
   /** Look for work now (a job was enqueued, the tab became visible, ...). */
   wake(): void {
     if (!this.running || this.stopping) return;
+    this.wakes += 1;
     this.drained = false;
-    void this.pump();
+    this.pump();
   }
 
   subscribe(listener: () => void): () => void {
@@ -135,6 +157,10 @@ export class JobWorker {
   }
 
   getSnapshot(): WorkerSnapshot {
+    if (this.snapshotStale) {
+      this.snapshot = this.buildSnapshot();
+      this.snapshotStale = false;
+    }
     return this.snapshot;
   }
 
@@ -142,7 +168,8 @@ export class JobWorker {
   whenIdle(): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
-        if (this.active.size === 0 && !this.pumping && (this.drained || !this.running)) {
+        const busy = this.active.size > 0 || this.localQueue.size > 0 || this.recording.size > 0 || this.claims.size > 0;
+        if (!busy && (this.drained || !this.running)) {
           unsubscribe();
           resolve();
         }
@@ -163,7 +190,8 @@ export class JobWorker {
     const unlisten = this.unlisten;
     this.unlisten = undefined;
     await unlisten?.().catch((error: unknown) => this.report(error));
-    await this.pumping;
+    while (this.claims.size > 0) await Promise.allSettled([...this.claims]);
+    await this.releaseQueued();
     const finished = Promise.all([...this.active.values()].map((entry) => entry.done));
     await Promise.race([finished, sleep(graceMs)]);
     const leftovers = [...this.active.values()];
@@ -180,6 +208,8 @@ export class JobWorker {
         .catch((error: unknown) => this.report(error));
       await Promise.race([Promise.all(leftovers.map((entry) => entry.done)), sleep(RELEASE_SETTLE_MS)]);
     }
+    await this.recorder.flush();
+    await Promise.allSettled([...this.recording]);
     this.running = false;
     this.stopping = false;
     this.emit();
@@ -189,48 +219,59 @@ export class JobWorker {
     }
   }
 
-  private pump(): Promise<void> {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return this.pumping;
-    }
+  /**
+   * Starts claims while there is room: one at a time, or, with a local queue, up to two in
+   * flight, so the next batch is on its way while the last one is being handed out.
+   */
+  private pump(): void {
     clearTimeout(this.idleTimer);
-    this.pumping = this.claimWhileWorkRemains().finally(() => {
-      this.pumping = undefined;
-      this.scheduleIdleWake();
-      this.emit();
-    });
-    return this.pumping;
+    while (this.canClaim()) this.claim(this.room());
+    if (this.claims.size === 0) this.scheduleIdleWake();
+    this.emit();
+  }
+
+  /** Jobs the worker can take now: free slots and local-queue places not already asked for. */
+  private room(): number {
+    return this.concurrency + this.prefetch - this.active.size - this.localQueue.size - this.requested;
   }
 
   private canClaim(): boolean {
-    return this.running && !this.stopping && this.active.size < this.concurrency;
+    const inFlight = this.prefetch > 0 ? 2 : 1;
+    return (
+      this.running && !this.stopping && this.claims.size < inFlight && this.room() >= this.claimThreshold
+    );
   }
 
-  private async claimWhileWorkRemains(): Promise<void> {
-    try {
-      do {
-        this.pumpAgain = false;
-        while (this.canClaim()) {
-          const wanted = this.concurrency - this.active.size;
-          const jobs = await this.client.claim({
-            workerId: this.workerId,
-            limit: wanted,
-            jobTypes: this.jobTypes,
-            leaseSeconds: this.leaseSeconds,
-          });
+  private claim(limit: number): void {
+    const wakes = this.wakes;
+    this.requested += limit;
+    const claiming = this.client
+      .claim({ workerId: this.workerId, limit, jobTypes: this.jobTypes, leaseSeconds: this.leaseSeconds })
+      .then(
+        (jobs) => {
           this.errorStreak = 0;
-          for (const job of jobs) this.run(job);
-          if (jobs.length < wanted) {
-            this.drained = true;
-            break;
+          this.requested -= limit;
+          // Jobs claimed while stopping wait in the local queue, which stop() hands back at once.
+          for (const job of jobs) {
+            if (!this.stopping && this.active.size < this.concurrency) this.run(job);
+            else this.localQueue.push(job);
           }
-        }
-      } while (this.pumpAgain && this.canClaim());
-    } catch (error) {
-      this.errorStreak += 1;
-      this.report(error);
-    }
+          // Fewer than asked: nothing else is ready, unless a wake-up came in meanwhile.
+          if (jobs.length < limit && wakes === this.wakes) this.drained = true;
+        },
+        (error: unknown) => {
+          this.requested -= limit;
+          this.errorStreak += 1;
+          this.report(error);
+        },
+      )
+      .finally(() => {
+        this.claims.delete(claiming);
+        if (!this.drained && this.errorStreak === 0) this.pump();
+        else if (this.claims.size === 0) this.scheduleIdleWake();
+        this.emit();
+      });
+    this.claims.add(claiming);
   }
 
   // Poll every intervalMs while idle; after claim errors retry sooner, with backoff.
@@ -256,56 +297,124 @@ export class JobWorker {
       progressTimer: undefined,
       beating: undefined,
       done: Promise.resolve(),
+      startedAt: performance.now(),
     };
     this.active.set(job.id, entry);
-    entry.done = this.execute(entry).finally(() => {
-      clearInterval(entry.heartbeatTimer);
-      clearTimeout(entry.progressTimer);
-      this.active.delete(job.id);
-      this.emit();
-      if (!this.drained) void this.pump();
-    });
+    entry.done = this.execute(entry);
     this.emit();
   }
 
   private async execute(entry: RunningJob): Promise<void> {
+    const outcome = await this.runProcessor(entry);
+    if (!this.recorder.batched) {
+      try {
+        await this.record(entry, outcome);
+      } finally {
+        this.vacate(entry);
+      }
+      return;
+    }
+    // Batched: the slot frees now; the outcome is recorded with the next batch.
+    const recording = this.record(entry, outcome);
+    this.recording.add(recording);
+    this.vacate(entry);
+    try {
+      await recording;
+    } finally {
+      this.recording.delete(recording);
+      this.emit();
+    }
+  }
+
+  private async runProcessor(entry: RunningJob): Promise<ProcessorOutcome> {
     const { job } = entry;
     const ctx: JobContext = {
       signal: entry.controller.signal,
       workerId: this.workerId,
       progress: (percent) => this.setProgress(entry, percent),
     };
-    let outcome: { ok: true; result: unknown } | { ok: false; error: unknown };
     try {
       const processor = this.options.processors[job.jobType];
       if (!processor) throw new PermanentJobError(`no processor for job type ${job.jobType}`);
       const result: unknown = await processor(job as never, ctx);
-      outcome = { ok: true, result: result === undefined ? null : result };
+      return { ok: true, result: result === undefined ? null : result };
     } catch (error) {
-      outcome = { ok: false, error };
+      return { ok: false, error };
     }
-    if (entry.lost || entry.released) return; // the job is no longer ours to finish
+  }
+
+  /** The processor is done with its slot: the next prefetched job takes it, or claim more. */
+  private vacate(entry: RunningJob): void {
+    clearInterval(entry.heartbeatTimer);
+    clearTimeout(entry.progressTimer);
+    this.active.delete(entry.job.id);
+    while (!this.stopping && this.running && this.active.size < this.concurrency) {
+      const next = this.localQueue.shift();
+      if (!next) break;
+      this.run(next);
+    }
+    this.emit();
+    if (this.drained) return;
+    if (this.prefetch === 0) this.pump();
+    else this.pumpSoon();
+  }
+
+  // With a local queue, claim once the jobs finishing in this turn of the event loop have freed
+  // their slots: one claim for all of them rather than one per job.
+  private pumpSoon(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    const later = globalThis.setImmediate ?? ((callback: () => void) => setTimeout(callback, 0));
+    later(() => {
+      this.pumpScheduled = false;
+      if (!this.drained) this.pump();
+    });
+  }
+
+  private async record(entry: RunningJob, outcome: ProcessorOutcome): Promise<void> {
+    const event = await this.recorder.record(
+      { job: entry.job, durationMs: performance.now() - entry.startedAt, lost: entry.lost, released: entry.released, cancelled: entry.cancelled },
+      outcome,
+    );
+    if (!event) return;
+    if (event.outcome === 'completed') this.processed += 1;
+    if (event.outcome === 'failed') this.failed += 1;
+    this.finished(event);
+  }
+
+  private finished(event: JobFinishedEvent): void {
+    if (!this.options.onJobFinished) return;
     try {
-      if (outcome.ok) {
-        await this.client.complete(job.id, this.workerId, outcome.result);
-        this.processed += 1;
-      } else {
-        const retryable = !(outcome.error instanceof PermanentJobError);
-        await this.client.fail(job.id, this.workerId, errorMessage(outcome.error), retryable);
-        if (!entry.cancelled) this.failed += 1;
-      }
-    } catch (error) {
-      if (error instanceof LeaseLostError) return;
-      if (outcome.ok && (error instanceof ValidationError || error instanceof TypeError)) {
-        // The result could not be stored (too large, not JSON): that is the job's failure.
-        this.failed += 1;
-        await this.client
-          .fail(job.id, this.workerId, `result rejected: ${errorMessage(error)}`, false)
-          .catch((next: unknown) => this.report(next));
-        return;
-      }
-      this.report(error);
+      this.options.onJobFinished(event);
+    } catch (listenerError) {
+      this.report(listenerError);
     }
+  }
+
+  /** Keeps a prefetched job's lease; false once it is lost. */
+  private async keepAlive(job: Job): Promise<boolean> {
+    try {
+      await this.client.heartbeat(job.id, this.workerId, { leaseSeconds: this.leaseSeconds });
+      return true;
+    } catch (error) {
+      if (error instanceof LeaseLostError) return false;
+      this.report(error);
+      return true;
+    }
+  }
+
+  /** Prefetched jobs never started: back to the queue now, not after their lease. */
+  private async releaseQueued(): Promise<void> {
+    const jobs = this.localQueue.drain();
+    if (jobs.length === 0) return;
+    await this.client
+      .release(
+        jobs.map((job) => job.id),
+        this.workerId,
+      )
+      .catch((error: unknown) => this.report(error));
+    for (const job of jobs) this.finished({ job, outcome: 'released', durationMs: 0 });
+    this.emit();
   }
 
   private setProgress(entry: RunningJob, percent: number): void {
@@ -376,8 +485,9 @@ export class JobWorker {
     };
   }
 
+  // The snapshot is rebuilt lazily, on the next getSnapshot(): a busy worker emits per job.
   private emit(): void {
-    this.snapshot = this.buildSnapshot();
+    this.snapshotStale = true;
     for (const listener of this.listeners) listener();
   }
 }

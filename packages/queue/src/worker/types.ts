@@ -32,6 +32,34 @@ export interface WorkerSnapshot {
   lastError: string | null;
 }
 
+/** How a job's run ended, once that is recorded in the database. */
+export type JobOutcome =
+  | 'completed'
+  /** This attempt failed; the job runs again after its backoff while attempts remain. */
+  | 'failed'
+  | 'cancelled'
+  /** The lease was lost (expired and reclaimed, or taken away): the outcome was not recorded. */
+  | 'lost'
+  /** Handed back to the queue unfinished (stop() past its grace period). */
+  | 'released';
+
+export interface JobFinishedEvent {
+  job: Job;
+  outcome: JobOutcome;
+  /** Time the processor ran, in milliseconds. */
+  durationMs: number;
+  /** The error message of a failed attempt. */
+  error?: string;
+}
+
+/** Batched recording of outcomes (complete_jobs / fail_jobs); see CompletionBatcher. */
+export interface JobWorkerBatchOptions {
+  /** Send a batch as soon as this many outcomes wait (default 100). */
+  maxSize?: number;
+  /** ...or this long after the first one (default 5 ms). */
+  delayMs?: number;
+}
+
 export interface JobWorkerOptions {
   processors: Processors;
   /** Jobs run at once (default 1). */
@@ -47,6 +75,19 @@ export interface JobWorkerOptions {
   workerId?: string;
   /** Job types to claim (default: the keys of `processors`). */
   jobTypes?: string[];
+  /**
+   * Jobs to claim ahead and keep leased in a local queue while others run, so the next job
+   * starts without a round trip (default 0). They go back to the queue at once on stop().
+   */
+  prefetch?: number;
+  /**
+   * Record completions and failures in batches, one statement per batch, instead of one call
+   * per job (default off). A slot frees as soon as the processor returns; stop() and
+   * whenIdle() wait until every outcome is recorded.
+   */
+  batch?: boolean | JobWorkerBatchOptions;
+  /** Called once each job's outcome is recorded (or known lost, or released). */
+  onJobFinished?: (event: JobFinishedEvent) => void;
   /** Called with errors the loop survives (claim failed, heartbeat failed, ...). */
   onError?: (error: unknown) => void;
 }

@@ -8,6 +8,7 @@ import { manageContract } from './manage';
 import { observeContract } from './observe';
 import { securityContract } from './security';
 import { workerContract } from './worker';
+import { batchContract } from './batch';
 
 /** One contract, every backend: the same specifications run on real Postgres and on PGlite. */
 export function describeQueueContract(name: string, createHarness: () => Promise<QueueHarness>): void {
@@ -29,5 +30,6 @@ export function describeQueueContract(name: string, createHarness: () => Promise
     describe('get, list, stats, health, maintenance', () => observeContract(ctx));
     describe('who may do what (RLS and security definer checks)', () => securityContract(ctx));
     describe('JobWorker', () => workerContract(ctx));
+    describe('bulk: enqueue_jobs, complete_jobs, fail_jobs, batched JobWorker', () => batchContract(ctx));
   });
 }
