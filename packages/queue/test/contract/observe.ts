@@ -39,6 +39,26 @@ export function observeContract(ctx: ContractContext): void {
     expect(new Set(seen).size).toBe(25);
   });
 
+  it('pages without skipping rows created within the same millisecond (microsecond timestamps)', async () => {
+    const user = newUser();
+    await ctx.h.sql(
+      `insert into public.job_queue (job_type, user_id, created_at)
+       select 'micro', $1, timestamptz '2026-01-01 00:00:00.123' + make_interval(secs => n / 1000000.0)
+         from generate_series(1, 12) n`,
+      [user.id],
+    );
+    const client = ctx.h.client(user);
+    const seen: string[] = [];
+    let before: { createdAt: Date; id: string } | undefined;
+    for (;;) {
+      const page = await client.list({ limit: 5, before });
+      if (page.length === 0) break;
+      seen.push(...page.map((job) => job.id));
+      before = { createdAt: page.at(-1)!.createdAt, id: page.at(-1)!.id };
+    }
+    expect(new Set(seen).size).toBe(12);
+  });
+
   it('rejects an unknown status filter clearly', async () => {
     const attempt = callRpc(ctx.h.transport(newUser()), 'list_jobs', { p_statuses: ['done'] });
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
