@@ -183,8 +183,18 @@ export class JobWorker {
    * Stops claiming, lets running jobs finish for up to `graceMs`, then aborts the rest and
    * releases them to the queue at once (no attempt counted, no waiting for the lease).
    */
-  async stop({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> {
-    if (!this.running || this.stopping) return;
+  stop({ graceMs = 30_000 }: { graceMs?: number } = {}): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    // A second stop() (e.g. SIGTERM during an unmount) waits for the one already running.
+    this.stopRun ??= this.stopNow(graceMs).finally(() => {
+      this.stopRun = undefined;
+    });
+    return this.stopRun;
+  }
+
+  private stopRun: Promise<void> | undefined;
+
+  private async stopNow(graceMs: number): Promise<void> {
     this.stopping = true;
     clearTimeout(this.idleTimer);
     const unlisten = this.unlisten;

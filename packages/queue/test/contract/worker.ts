@@ -221,4 +221,31 @@ export function workerContract(ctx: ContractContext): void {
     const job = await svc().enqueue({ jobType: 'again' });
     await expect.poll(async () => (await svc().get(job.id)).status, { timeout: 5_000 }).toBe('completed');
   });
+
+  it('a second stop() waits for the stop already running', async () => {
+    const job = await svc().enqueue({ jobType: 'twice' });
+    const started = deferred();
+    const release = deferred();
+    const worker = startWorker({
+      processors: {
+        twice: async () => {
+          started.resolve();
+          await release.promise;
+          return { ok: true };
+        },
+      },
+    });
+    await started.promise;
+    const first = worker.stop({ graceMs: 5_000 });
+    let secondDone = false;
+    const second = worker.stop({ graceMs: 5_000 }).then(() => {
+      secondDone = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(secondDone).toBe(false); // still waiting for the running job, like the first
+    release.resolve();
+    await Promise.all([first, second]);
+    expect(worker.getSnapshot().state).toBe('stopped');
+    expect((await svc().get(job.id)).status).toBe('completed');
+  });
 }
