@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import type { QueueClient } from '@tessera/queue';
+import { JOB_CHANGES_CHANNEL, type QueueClient } from '@tessera/queue';
 import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { followJobChanges } from './jobCache';
 import { sharedPushSource, transportPushSource, type PushSource } from './PushSource';
@@ -46,7 +46,13 @@ export function TesseraProvider({ client, userId, push, children }: TesseraProvi
     }),
     [client, userId, push],
   );
-  useEffect(() => followJobChanges(value, queryClient), [value, queryClient]);
+  // Every change to the user's jobs, where the transport has that feed (Supabase Realtime): how a
+  // job that a server worker finished reaches this page without polling.
+  const changes = useMemo(
+    () => (push === false ? null : transportPushSource(client.transport, { channel: JOB_CHANGES_CHANNEL })),
+    [client, push],
+  );
+  useEffect(() => followJobChanges({ ...value, changes }, queryClient), [value, changes, queryClient]);
   return <TesseraContext.Provider value={value}>{children}</TesseraContext.Provider>;
 }
 

@@ -10,6 +10,9 @@ export interface JobChangeSources {
   channel: TabChannel;
   workers: TabWorkers;
   push: PushSource | null;
+  /** Every change to the user's jobs, where the transport has that feed (Supabase Realtime):
+   * how a job finished by a server worker reaches the page. */
+  changes?: PushSource | null;
 }
 
 const isJobQuery = (key: QueryKey) => key[0] === jobQueryKeys.all[0] && (key[1] === 'job' || key[1] === 'jobs');
@@ -70,10 +73,21 @@ export function followJobChanges(sources: JobChangeSources, queryClient: QueryCl
     () => void queryClient.invalidateQueries({ queryKey: jobQueryKeys.all }),
     () => {},
   );
+  const stopChanges = sources.changes?.subscribe((payload) => {
+    let id: unknown;
+    try {
+      id = payload === '*' ? undefined : (JSON.parse(payload) as { id?: unknown }).id;
+    } catch {
+      id = undefined;
+    }
+    if (typeof id === 'string') apply({ id } as JobChange);
+    else void queryClient.invalidateQueries({ queryKey: jobQueryKeys.all });
+  }, () => {});
   return () => {
     stopCache();
     stopChannel();
     stopWorkers();
     void stopPush?.();
+    void stopChanges?.();
   };
 }

@@ -27,7 +27,7 @@ export {
 } from './errors';
 export { ENQUEUE_BATCH_MAX, FINISH_BATCH_MAX, type Completion, type Failure } from './rpc/batch';
 export { CompletionBatcher, type CompletionBatcherOptions, type FinishOutcome } from './worker/CompletionBatcher';
-export { JOBS_CHANNEL, type JwtClaims, type RpcArgs, type Transport, type Unsubscribe } from './transport';
+export { JOB_CHANGES_CHANNEL, JOBS_CHANNEL, type JwtClaims, type RpcArgs, type Transport, type Unsubscribe } from './transport';
 export {
   enqueueInputSchema,
   FINAL_STATUSES,

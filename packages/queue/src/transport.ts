@@ -19,6 +19,14 @@ export interface Transport {
 /** The channel the enqueue trigger notifies (payload: the job type, or `*`). */
 export const JOBS_CHANNEL = 'tessera_jobs';
 
+/**
+ * Every change to the caller's jobs (payload: JSON `{"id","status","job_type"}`, or `*` when
+ * changes may have been missed), where the transport has such a feed: Supabase Realtime does
+ * (0010's broadcast trigger); plain LISTEN has no publisher for it. UIs use it to refresh a job
+ * that a server worker finished; workers use JOBS_CHANNEL to wake.
+ */
+export const JOB_CHANGES_CHANNEL = 'tessera_job_changes';
+
 /** JWT claims as Supabase puts them in `request.jwt.claims`. */
 export interface JwtClaims {
   sub?: string;

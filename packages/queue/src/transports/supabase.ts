@@ -1,6 +1,6 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
 import { NotAllowedError, TransportError, ValidationError } from '../errors';
-import { JOBS_CHANNEL, type RpcArgs, type Transport, type Unsubscribe } from '../transport';
+import { JOB_CHANGES_CHANNEL, JOBS_CHANNEL, type RpcArgs, type Transport, type Unsubscribe } from '../transport';
 
 /** The signed-in user's id, or how to get it when the push channel opens (after sign-in). */
 export type UserIdSource = string | (() => string | null | undefined | Promise<string | null | undefined>);
@@ -50,11 +50,16 @@ function toRpcError(error: PostgrestRpcError): Error {
 }
 
 interface BroadcastMessage {
-  payload?: { record?: { job_type?: unknown; status?: unknown } | null } | null;
+  payload?: {
+    record?: { id?: unknown; job_type?: unknown; status?: unknown } | null;
+    old_record?: { id?: unknown; job_type?: unknown; status?: unknown } | null;
+  } | null;
 }
 
 interface TopicSink {
-  message(jobType: string): void;
+  /** 'wake': jobs that became pending (JOBS_CHANNEL); 'changes': every change (JOB_CHANGES_CHANNEL). */
+  kind: 'wake' | 'changes';
+  message(payload: string): void;
   status(connected: boolean): void;
 }
 
@@ -126,14 +131,22 @@ class TopicChannel {
   }
 
   private receive(message: BroadcastMessage): void {
-    const record = message.payload?.record;
+    const record = message.payload?.record ?? message.payload?.old_record;
+    const change =
+      record && typeof record.id === 'string'
+        ? JSON.stringify({ id: record.id, status: record.status ?? null, job_type: record.job_type ?? null })
+        : '*';
     // Only a job that became pending is work to claim; progress and completion changes are not.
-    if (record && typeof record.status === 'string' && record.status !== 'pending') return;
-    this.deliver(typeof record?.job_type === 'string' ? record.job_type : '*');
+    const isWork = !record || typeof record.status !== 'string' || record.status === 'pending';
+    const jobType = typeof record?.job_type === 'string' ? record.job_type : '*';
+    for (const sink of this.sinks) {
+      if (sink.kind === 'changes') sink.message(change);
+      else if (isWork) sink.message(jobType);
+    }
   }
 
-  private deliver(jobType: string): void {
-    for (const sink of this.sinks) sink.message(jobType);
+  private deliver(payload: string): void {
+    for (const sink of this.sinks) sink.message(payload);
   }
 
   private setConnected(connected: boolean): void {
@@ -201,16 +214,20 @@ export class SupabaseTransport implements Transport {
     return data ?? null;
   }
 
-  /** Only `tessera_jobs` exists here: it becomes the user's Realtime channel `jobs:<user_id>`. */
+  /** `tessera_jobs` (wake-ups) and `tessera_job_changes` (every change) both come from the
+   * user's Realtime channel `jobs:<user_id>`. */
   async subscribe(channel: string, listener: (payload: string) => void): Promise<Unsubscribe> {
-    if (channel !== JOBS_CHANNEL) {
-      throw new TransportError(`SupabaseTransport can only subscribe to ${JOBS_CHANNEL}, not ${channel}`);
+    if (channel !== JOBS_CHANNEL && channel !== JOB_CHANGES_CHANNEL) {
+      throw new TransportError(
+        `SupabaseTransport can only subscribe to ${JOBS_CHANNEL} or ${JOB_CHANGES_CHANNEL}, not ${channel}`,
+      );
     }
     const source = this.options.userId;
     const userId = typeof source === 'function' ? await source() : source;
     if (!userId) throw new TransportError('SupabaseTransport needs the signed-in user id (option userId) to subscribe');
     const topic = await openTopic(this.client, `jobs:${userId}`, this.options.subscribeTimeoutMs);
-    const subscription = { topic, sink: { message: listener, status: (up: boolean) => this.setConnected(up) } };
+    const kind: TopicSink['kind'] = channel === JOB_CHANGES_CHANNEL ? 'changes' : 'wake';
+    const subscription = { topic, sink: { kind, message: listener, status: (up: boolean) => this.setConnected(up) } };
     this.subscriptions.add(subscription);
     topic.add(subscription.sink);
     try {

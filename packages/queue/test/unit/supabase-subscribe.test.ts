@@ -116,6 +116,27 @@ describe('SupabaseTransport.subscribe (Realtime broadcast)', () => {
     expect(received).toEqual(['certificate', '*', '*']);
   });
 
+  it('hands tessera_job_changes listeners every change (so a page sees a job a server finished)', async () => {
+    const { supabase, transport } = setup();
+    const changes: string[] = [];
+    const wakes: string[] = [];
+    const subscribingChanges = transport.subscribe('tessera_job_changes', (change) => changes.push(change));
+    const subscribingWakes = transport.subscribe('tessera_jobs', (jobType) => wakes.push(jobType));
+    await settle();
+    supabase.last.report('SUBSCRIBED');
+    await Promise.all([subscribingChanges, subscribingWakes]);
+    expect(supabase.channels).toHaveLength(1); // one Realtime channel feeds both
+    supabase.last.broadcast({ record: { id: 'j1', job_type: 'certificate', status: 'completed' } }, 'UPDATE');
+    supabase.last.broadcast({ record: null, old_record: { id: 'j2' } }, 'DELETE');
+    supabase.last.broadcast({});
+    expect(changes.map((change) => (change === '*' ? '*' : JSON.parse(change)))).toEqual([
+      { id: 'j1', status: 'completed', job_type: 'certificate' },
+      { id: 'j2', status: null, job_type: null },
+      '*',
+    ]);
+    expect(wakes).toEqual(['*', '*']); // the completion is no work to claim
+  });
+
   it('rejects with a clear TransportError when Realtime refuses the channel, and removes it', async () => {
     const { supabase, transport, pushStatus } = setup();
     const subscribing = transport.subscribe('tessera_jobs', () => undefined);
