@@ -78,6 +78,44 @@ export function observeContract(ctx: ContractContext): void {
     expect(stats.find((row) => row.jobType === 'email')).toMatchObject({ pending: 0, failed: 1 });
   });
 
+  it('keeps an admin’s finished counts exact through every transition (counter rows vs. the table)', async () => {
+    const admin = ctx.h.client(newAdmin());
+    const truth = async () =>
+      ctx.h.sql<{ job_type: string; completed: number; failed: number; cancelled: number }>(
+        `select job_type,
+                count(*) filter (where status = 'completed')::int as completed,
+                count(*) filter (where status = 'failed')::int as failed,
+                count(*) filter (where status = 'cancelled')::int as cancelled
+           from public.job_queue group by job_type order by job_type`,
+      );
+    const counted = async () =>
+      (await admin.stats()).map(({ jobType, completed, failed, cancelled }) => ({
+        job_type: jobType,
+        completed,
+        failed,
+        cancelled,
+      }));
+
+    // Bulk-loaded history, then every way a row enters or leaves a final state.
+    await ctx.h.sql(`insert into public.job_queue (job_type, status, completed_at)
+                     select 'tally', (array['completed', 'failed', 'cancelled'])[1 + n % 3], now() - interval '9 days'
+                       from generate_series(1, 30) n`);
+    const jobs = await svc().enqueueMany(
+      Array.from({ length: 6 }, (_, i) => ({ jobType: i < 3 ? 'tally' : 'tally.b', maxAttempts: 1 })),
+    );
+    const claimed = await svc().claim({ workerId: 'w', limit: 4 });
+    await svc().complete(claimed[0]!.id, 'w', {});
+    await svc().fail(claimed[1]!.id, 'w', 'boom', false);
+    await svc().cancel(jobs.find((job) => !claimed.some((c) => c.id === job.id))!.id);
+    expect(await counted()).toEqual(await truth());
+
+    await svc().retry(claimed[1]!.id); // failed → pending: leaves the failed count
+    await admin.delete(claimed[0]!.id); // a completed row deleted
+    await svc().cleanup(7 * 86_400); // bulk delete of the old history
+    expect(await counted()).toEqual(await truth());
+    expect((await counted()).find((row) => row.job_type === 'tally')).toMatchObject({ completed: 0 });
+  });
+
   it('scopes stats to the caller’s own jobs unless admin', async () => {
     await ctx.h.client(newUser()).enqueue({ jobType: 'theirs' });
     const me = ctx.h.client(newUser());
