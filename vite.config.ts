@@ -31,6 +31,17 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'notify',
+          root: './packages/notify',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: postgresSetup,
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'worker',
           root: './apps/worker',
           include: ['test/**/*.test.ts'],
