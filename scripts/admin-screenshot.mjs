@@ -1,8 +1,9 @@
 // Screenshot of the admin dashboard with real data, for docs/admin-dashboard.png.
 //   node scripts/admin-screenshot.mjs http://127.0.0.1:5173 [docs/admin-dashboard.png]
 // Against the app's dev server in its embedded mode (PGlite in the page): signs in as the attendee
-// Ada, generates her certificates (the browser worker really runs them), switches to the embedded
-// admin, opens /admin and saves the page. Needs Debian's Chromium (CHROMIUM_PATH to override).
+// Ada, generates her certificates (the browser worker really runs them), then Boris, whose
+// certificates fail because the fonts are blocked, switches to the embedded admin, opens /admin and
+// saves the page. Needs Debian's Chromium (CHROMIUM_PATH to override).
 import { chromium } from 'playwright-core';
 
 const appUrl = (process.argv[2] ?? '').replace(/\/$/, '');
@@ -12,7 +13,6 @@ if (!appUrl) {
   process.exit(2);
 }
 const ADA = '00000000-0000-4000-8000-00000000a7a1';
-const ADMIN = '00000000-0000-4000-8000-0000000ad001';
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -31,27 +31,59 @@ try {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('[page error]', error.message));
 
-  // 1. Real jobs: Ada generates her certificates and her tab's worker runs them.
-  await page.addInitScript((userId) => {
-    if (!sessionStorage.getItem('tessera:screenshot')) localStorage.setItem('tessera:user', userId);
+  // Sign-in is the embedded user switcher, as a person would use it.
+  const switchUser = async (label) => {
+    const select = page.getByLabel('Signed in as');
+    const value = await select.locator('option', { hasText: label }).getAttribute('value');
+    await select.selectOption(value);
+  };
+  const openEvents = async () => {
+    await page.getByRole('link', { name: 'My events' }).click();
+    await page.getByRole('heading', { name: 'My events' }).waitFor({ timeout: 60_000 });
+  };
+  const generateAll = async () => {
+    // Events that have not ended yet keep a disabled button.
+    const buttons = page.locator('button:not([disabled])', { hasText: 'Generate Certificate' });
+    await buttons.first().waitFor({ timeout: 60_000 });
+    // Each click turns its button into the job's status, so click the first until none is left.
+    while ((await buttons.count()) > 0) await buttons.first().click();
+    await page.waitForFunction(() => !/Queued|Processing|Retrying/.test(document.body.textContent ?? ''), null, {
+      timeout: 120_000,
+    });
+  };
+
+  // 1. Real jobs, run by each user's own browser worker: Ada's certificates all succeed...
+  await context.addInitScript((userId) => {
+    if (!localStorage.getItem('tessera:user')) localStorage.setItem('tessera:user', userId);
   }, ADA);
   await page.goto(appUrl);
   await page.getByRole('heading', { name: 'My events' }).waitFor({ timeout: 60_000 });
-  for (const button of await page.getByRole('button', { name: 'Generate Certificate' }).all()) await button.click();
-  await page.waitForFunction(() => !document.body.textContent?.includes('Processing'), null, { timeout: 60_000 });
-  await page.waitForTimeout(2_000);
+  await generateAll();
+  console.log('Ada: certificates generated');
+  // ...Boris's fail for real: the certificate fonts cannot be fetched (three attempts, then failed).
+  await context.route('**/*.ttf', (route) => route.abort());
+  await switchUser(/Борис/);
+  await openEvents();
+  await generateAll();
+  console.log('Boris: certificates generated or failed');
+  await context.unroute('**/*.ttf');
 
   // 2. The admin's view of them.
-  await page.evaluate((userId) => {
-    sessionStorage.setItem('tessera:screenshot', '1');
-    localStorage.setItem('tessera:user', userId);
-  }, ADMIN);
-  await page.goto(`${appUrl}/admin`);
+  await switchUser(/Queue admin/);
+  await page.getByRole('link', { name: 'Admin' }).click();
   await page.getByRole('heading', { name: 'Queue dashboard' }).waitFor({ timeout: 60_000 });
-  await page.getByRole('table', { name: 'Jobs per type and state' }).waitFor({ timeout: 30_000 });
+  await page.getByRole('table', { name: 'Jobs per type and state' }).waitFor({ timeout: 30_000 }).catch(async (error) => {
+    await page.screenshot({ path: `${output}.failed.png`, fullPage: true });
+    throw error;
+  });
   await page.waitForTimeout(1_500); // the chart's first paint
   await page.screenshot({ path: output, fullPage: true });
   console.log(`saved ${output}`);
+} catch (error) {
+  const [page] = browser.contexts().flatMap((context) => context.pages());
+  await page?.screenshot({ path: `${output}.failed.png`, fullPage: true });
+  console.error(`failed; the page at that moment: ${output}.failed.png`);
+  throw error;
 } finally {
   await browser.close();
 }

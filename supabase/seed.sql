@@ -1,6 +1,7 @@
 -- Demo data: three events, two attendees and an admin (the embedded mode's user switcher uses
 -- these ids). Idempotent. On Supabase it also creates the users in auth.users (password
--- "tessera-demo"); on plain Postgres and PGlite there is no auth.users and that part is skipped.
+-- "tessera-demo"); on plain Postgres and PGlite the auth shim's minimal auth.users gets their
+-- emails only (notifications read them).
 
 insert into public.events (id, title, starts_on, location) values
   ('10000000-0000-4000-8000-000000000001', 'Postgres Queues Summit', '2026-10-14', 'Lisbon'),
@@ -19,6 +20,16 @@ on conflict do nothing;
 do $$
 begin
   if to_regclass('auth.users') is null then
+    return;
+  end if;
+  if not exists (select 1 from pg_catalog.pg_attribute
+                  where attrelid = 'auth.users'::regclass and attname = 'encrypted_password' and not attisdropped) then
+    -- The auth shim (plain Postgres, PGlite): id and email only.
+    insert into auth.users (id, email) values
+      ('00000000-0000-4000-8000-00000000a7a1', 'ada@tessera.test'),
+      ('00000000-0000-4000-8000-00000000b0b1', 'boris@tessera.test'),
+      ('00000000-0000-4000-8000-0000000ad001', 'admin@tessera.test')
+    on conflict (id) do nothing;
     return;
   end if;
   insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,

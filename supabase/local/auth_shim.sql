@@ -42,3 +42,13 @@ as $$
 $$;
 
 grant execute on function auth.jwt(), auth.uid(), auth.role() to anon, authenticated, service_role;
+
+-- A minimal auth.users: notifications read the attendee's address from auth.users.email, as on
+-- Supabase. Only where none exists; not readable by the API roles (Supabase's is not either).
+create table if not exists auth.users (
+  id uuid primary key,
+  email text,
+  raw_app_meta_data jsonb not null default '{}'::jsonb,
+  created_at timestamptz not null default now()
+);
+revoke all on auth.users from public, anon, authenticated;

@@ -143,8 +143,15 @@ export function describeCertificateContract(name: string, createHarness: () => P
 
     it('a hand-made certificate job cannot write to a real certificate', async () => {
       const real = await request(BORIS, SUMMIT);
-      // Ada forges a "certificate" job pointing at Boris's certificate: save must refuse it.
-      await rpc(ADA, 'enqueue_job', { p_job_type: 'certificate', p_payload: real.payload });
+      // Ada may not enqueue a "certificate" job pointing at Boris's certificate (0018: user_enqueue = false)...
+      await expect(rpc(ADA, 'enqueue_job', { p_job_type: 'certificate', p_payload: real.payload })).rejects.toBeInstanceOf(
+        NotAllowedError,
+      );
+      // ...and one that exists anyway (made before that policy) cannot write it: save must refuse it.
+      await h.sql(`insert into public.job_queue (job_type, payload, user_id) values ('certificate', $1, $2)`, [
+        real.payload,
+        (ADA as { id: string }).id,
+      ]);
       const [forged] = await claim(ADA, 'ada-tab');
       await expect(
         rpc(ADA, 'save_certificate', { p_job_id: forged!.id, p_worker_id: 'ada-tab', p_pdf_base64: PDF }),

@@ -7,6 +7,7 @@ import { CompletionToasts } from './components/CompletionToasts';
 import { WorkerBadge } from './components/WorkerBadge';
 import { readConfig } from './config';
 import { EmbeddedBackend } from './EmbeddedBackend';
+import { DownloadPage } from './pages/DownloadPage';
 import { MyCertificatesPage } from './pages/MyCertificatesPage';
 import { MyEventsPage } from './pages/MyEventsPage';
 import { MyJobsPage } from './pages/MyJobsPage';
@@ -30,6 +31,7 @@ function AppRoutes({ view }: { view: BackendView }) {
   return (
     <Routes>
       <Route path="/verify/:serial?" element={<Frame view={view}><VerifyPage /></Frame>} />
+      <Route path="/download/:token" element={<Frame view={view}><DownloadPage /></Frame>} />
       <Route
         element={
           view.session ? (
@@ -61,7 +63,14 @@ function SignedInArea() {
   const processors = useMemo(() => browserProcessors(session.transport, config.publicAppUrl), [session.transport]);
   // The browser worker. Tune it here: it polls every intervalMs only while no push channel
   // (Realtime, or LISTEN in the embedded mode) is connected, and only in the leader tab.
-  const worker = useJobWorker({ enabled: true, intervalMs: 10_000, concurrency: 2, processors });
+  // leaseSeconds: VITE_TESSERA_WORKER_LEASE_SECONDS, else the hook's default (60 s).
+  const worker = useJobWorker({
+    enabled: true,
+    intervalMs: 10_000,
+    concurrency: 2,
+    leaseSeconds: config.workerLeaseSeconds,
+    processors,
+  });
   return (
     <>
       <WorkerBadge worker={worker} />

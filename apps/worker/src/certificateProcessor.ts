@@ -1,20 +1,18 @@
-import { createCertificateProcessor } from '@tessera/certificates';
+import { createCertificateProcessor, createDatabaseCertificateStore, verifyPageUrl } from '@tessera/certificates';
 import { nodeFonts } from '@tessera/certificates/node';
-import { callRpc, type Processor, type Transport } from '@tessera/queue';
+import type { Processor, Transport } from '@tessera/queue';
 
 /**
  * The browser's certificate processor, run by Node: renders in-thread with the fonts read from
- * the npm package and stores the PDF with save_certificate, as the lease holder (service role).
+ * the npm package and stores the PDF in the database (save_certificate), as the lease holder
+ * (service role). `publicAppUrl` is checked already (PUBLIC_APP_URL, config.ts).
  */
 export function nodeCertificateProcessor(transport: Transport, publicAppUrl: string): Processor {
+  const store = createDatabaseCertificateStore({ transport, publicAppUrl });
   return createCertificateProcessor({
-    verifyUrlFor: (serial) => `${publicAppUrl}/verify/${encodeURIComponent(serial)}`,
+    verifyUrlFor: (serial) => verifyPageUrl(publicAppUrl, serial),
     saveCertificate: async (jobId, workerId, pdf) => {
-      await callRpc(transport, 'save_certificate', {
-        p_job_id: jobId,
-        p_worker_id: workerId,
-        p_pdf_base64: Buffer.from(pdf).toString('base64'),
-      });
+      await store.save(jobId, workerId, pdf);
     },
     fonts: nodeFonts(),
   }) as Processor;

@@ -5,6 +5,7 @@ import { startNodeWorker } from './nodeWorker';
 const program = new Command('tessera-worker')
   .description('Runs Tessera jobs from Postgres: LISTEN/NOTIFY wake-up, batched outcomes, graceful stop.')
   .option('--database-url <url>', 'Postgres connection string (default: $DATABASE_URL); a direct or session-mode connection for LISTEN')
+  .option('--public-app-url <url>', 'the web app\'s address, base of certificate QR codes and download links (default: $PUBLIC_APP_URL; required)')
   .option('--concurrency <n>', 'jobs run at once', '10')
   .option('--types <list>', 'comma-separated job types to run (default: every type with a processor)')
   .option('--lease <seconds>', 'lease per claim; a dead worker\'s jobs run again after it', '300')
@@ -14,6 +15,7 @@ const program = new Command('tessera-worker')
   .option('--poll-interval-ms <ms>', 'fallback poll when no NOTIFY arrives', '2000')
   .option('--grace-ms <ms>', 'on SIGTERM/SIGINT, how long running jobs may finish before release', '30000')
   .option('--once', 'drain the queue, then exit')
+  .option('--no-schedules', 'do not tick recurring schedules (other workers or the Edge Function do)')
   .option('--http-port <port>', 'serve /healthz and /metrics on this port (0: any free port)')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
   .option('--processors <module>', 'a module exporting more processors: { jobType: fn }')
@@ -22,7 +24,11 @@ const program = new Command('tessera-worker')
 
 async function main(): Promise<number> {
   const options = program.parse(process.argv).opts<Record<string, unknown>>();
-  const config = parseWorkerConfig({ ...options, databaseUrl: options.databaseUrl ?? process.env.DATABASE_URL });
+  const config = parseWorkerConfig({
+    ...options,
+    databaseUrl: options.databaseUrl ?? process.env.DATABASE_URL,
+    publicAppUrl: options.publicAppUrl ?? process.env.PUBLIC_APP_URL,
+  });
   const worker = await startNodeWorker(config);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {

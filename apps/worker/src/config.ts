@@ -1,3 +1,4 @@
+import { PublicAppUrlError, requirePublicAppUrl } from '@tessera/certificates';
 // zod comes through @tessera/queue: the worker app has no zod dependency of its own.
 import { JOB_TYPE_PATTERN, z } from '@tessera/queue';
 
@@ -27,12 +28,28 @@ const jobTypes = z
       .min(1, '--types needs at least one job type'),
   );
 
+const PUBLIC_APP_URL_MISSING =
+  'PUBLIC_APP_URL is not set (nor --public-app-url): set it to the address where the web app is served, ' +
+  'e.g. https://certificates.example.org; certificate QR codes and download links point there';
+
+// Required: a worker that guessed would mail links and print QR codes nobody can open.
+const publicAppUrl = z.string({ error: PUBLIC_APP_URL_MISSING }).transform((value, ctx) => {
+  try {
+    return requirePublicAppUrl(value, 'PUBLIC_APP_URL');
+  } catch (error) {
+    if (!(error instanceof PublicAppUrlError)) throw error;
+    ctx.addIssue({ code: 'custom', message: value.trim() === '' ? PUBLIC_APP_URL_MISSING : error.message });
+    return z.NEVER;
+  }
+});
+
 /** What `tessera-worker` runs with, after defaults; built from flags and the environment. */
 export const workerConfigSchema = z
   .object({
     databaseUrl: z
       .string({ error: '--database-url (or DATABASE_URL) is required' })
       .regex(/^postgres(ql)?:\/\//, '--database-url must be a postgres:// connection string'),
+    publicAppUrl,
     concurrency: integer('--concurrency', 1, 1000).default(10),
     types: jobTypes.optional(),
     lease: integer('--lease', 1, 86_400).default(300),
@@ -42,6 +59,8 @@ export const workerConfigSchema = z
     pollIntervalMs: integer('--poll-interval-ms', 100, 3_600_000).default(2_000),
     graceMs: integer('--grace-ms', 0, 3_600_000).default(30_000),
     once: z.boolean().default(false),
+    /** Tick recurring schedules (--no-schedules: leave them to other workers or the Edge Function). */
+    schedules: z.boolean().default(true),
     httpPort: integer('--http-port', 0, 65_535).optional(),
     logLevel: z.enum(LOG_LEVELS, { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     processors: z.string().min(1).optional(),

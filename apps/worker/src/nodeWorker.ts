@@ -7,8 +7,11 @@ import type { WorkerConfig } from './config';
 import { startHttpServer, type HttpServer } from './httpServer';
 import { nodeCertificateProcessor } from './certificateProcessor';
 import { loadProcessors } from './loadProcessors';
+import { addNotifyProcessors } from './notifyProcessors';
 import { createLogger, type Logger } from './logger';
 import { WorkerMetrics } from './metrics';
+import { WorkerPresence } from './workerPresence';
+import { startScheduleTicker } from './scheduleTicker';
 
 export interface RunningWorker {
   workerId: string;
@@ -39,12 +42,9 @@ export async function startNodeWorker(config: WorkerConfig, logger?: Logger): Pr
   const client = new QueueClient(transport);
 
   const processors = await loadProcessors(config.processors);
-  // The certificate processor needs the database (save_certificate) and the QR code's base URL.
-  if (!processors.certificate) {
-    const publicAppUrl = (process.env.PUBLIC_APP_URL ?? '').replace(/\/+$/, '');
-    if (!publicAppUrl) log.warn('PUBLIC_APP_URL is not set: certificate QR codes link to http://127.0.0.1:5173');
-    processors.certificate = nodeCertificateProcessor(transport, publicAppUrl || 'http://127.0.0.1:5173');
-  }
+  // The certificate processor needs the database (its certificate store) and the QR code's base URL.
+  if (!processors.certificate) processors.certificate = nodeCertificateProcessor(transport, config.publicAppUrl);
+  addNotifyProcessors(processors, transport, config.publicAppUrl, log);
   const jobTypes = config.types ?? Object.keys(processors);
   const missing = jobTypes.filter((type) => !processors[type]);
   if (missing.length > 0) log.warn({ missing }, 'no processor for these job types: their jobs will fail permanently');
@@ -60,6 +60,9 @@ export async function startNodeWorker(config: WorkerConfig, logger?: Logger): Pr
         },
         onError: (error) => log.warn({ err: errorMessage(error) }, 'maintenance failed (it retries)'),
       });
+
+  // Recurring schedules (0020): every worker ticks them; each slot still gets exactly one job.
+  const schedules = config.once || !config.schedules ? undefined : startScheduleTicker(transport, log);
 
   // LISTEN first: once it works the worker never misses a wake-up. Behind a transaction pooler
   // it cannot work; the worker then polls.
@@ -137,7 +140,9 @@ export async function startNodeWorker(config: WorkerConfig, logger?: Logger): Pr
     stopping = true;
     log.info({ reason, graceMs: config.graceMs, activeJobs: worker.getSnapshot().activeJobs.length }, 'stopping: no new claims');
     await maintenance?.stop();
+    await schedules?.stop();
     await worker.stop({ graceMs: config.graceMs });
+    await presence.stop(); // its last report: not alive any more
     const { processed, failed } = worker.getSnapshot();
     await http?.close();
     await transport.close();
@@ -146,7 +151,20 @@ export async function startNodeWorker(config: WorkerConfig, logger?: Logger): Pr
     markStopped();
   };
 
+  // The workers view and queue_health's no_live_worker alert (queue_workers, 0019).
+  const presence = new WorkerPresence({
+    client,
+    workerId,
+    jobTypes,
+    counters: () => {
+      const snapshot = worker.getSnapshot();
+      return { running: snapshot.activeJobs.length, processed: snapshot.processed, failed: snapshot.failed };
+    },
+    onError: (error) => log.warn({ err: errorMessage(error) }, 'worker presence report failed (it retries)'),
+  });
+
   worker.start();
+  void presence.start();
   maintenance?.start();
   log.info(
     {

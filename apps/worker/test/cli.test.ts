@@ -86,6 +86,23 @@ describe('tessera-worker', () => {
     expect(worker.output).toContain('--lease must be at least 1');
   });
 
+  it('refuses to start without PUBLIC_APP_URL (or with a wrong one), naming the variable', async () => {
+    const unset = new WorkerProcess(['--database-url', db.url], { PUBLIC_APP_URL: undefined });
+    const wrong = new WorkerProcess(['--database-url', db.url], { PUBLIC_APP_URL: 'app.example.org' });
+    workers.push(unset, wrong);
+    expect((await unset.exit).code).toBe(2);
+    expect(unset.output).toContain('PUBLIC_APP_URL is not set');
+    expect((await wrong.exit).code).toBe(2);
+    expect(wrong.output).toContain('PUBLIC_APP_URL must be an absolute http(s) URL');
+    expect([...unset.messages, ...wrong.messages].some((message) => message.type === 'ready')).toBe(false);
+    // The flag stands in for the variable.
+    const flagged = new WorkerProcess(['--database-url', db.url, '--public-app-url', 'https://app.example.org/'], {
+      PUBLIC_APP_URL: undefined,
+    });
+    workers.push(flagged);
+    await flagged.ready();
+  });
+
   it('keeps working after its database connections are cut (as when Postgres restarts)', async () => {
     const worker = startWorker('--poll-interval-ms', '500');
     await worker.ready();

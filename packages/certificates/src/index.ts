@@ -14,3 +14,4 @@ export {
   type CertificateProcessor,
   type CertificateProcessorOptions,
 } from './processor';
+export * from './store';

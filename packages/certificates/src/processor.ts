@@ -38,15 +38,15 @@ export function createCertificateProcessor(options: CertificateProcessorOptions)
   return async (job, ctx) => {
     throwIfAborted(ctx);
     const data = parseCertificatePayload(job.payload);
-    ctx.progress(10);
+    ctx.progress(10, 'rendering');
     throwIfAborted(ctx);
 
     const pdf = await render(data, options.verifyUrlFor(data.serial));
-    ctx.progress(60);
+    ctx.progress(60, 'saving');
     throwIfAborted(ctx);
 
     await options.saveCertificate(job.id, ctx.workerId, pdf);
-    ctx.progress(90);
+    ctx.progress(90, 'saved');
     return { serial: data.serial, bytes: pdf.length };
   };
 }

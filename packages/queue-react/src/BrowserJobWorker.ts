@@ -8,6 +8,7 @@ import {
   type Processors,
   type QueueClient,
 } from '@tessera/queue';
+import { BrowserPresence } from './BrowserPresence';
 import type { BrowserJobWorkerOptions, BrowserWorkerSnapshot, BrowserWorkerState } from './browserWorkerTypes';
 import { jobChanges, type JobChange } from './jobChanges';
 import { LeaderLock, leaderLockName } from './LeaderLock';
@@ -35,6 +36,8 @@ export class BrowserJobWorker {
   private readonly push: PushSource | null;
   private readonly timers: WakeTimers;
   private readonly graceMs: number;
+  /** queue_workers reports: only after work, never while idle. */
+  private readonly presence: BrowserPresence;
 
   private running = false;
   /** Bumped by start and stop, so callbacks of an earlier run (StrictMode remounts) do nothing. */
@@ -78,6 +81,12 @@ export class BrowserJobWorker {
       onError: (error) => this.report(error),
     });
     this.core.subscribe(this.onCoreChange);
+    this.presence = new BrowserPresence({
+      workerId: this.core.workerId,
+      jobTypes: this.jobTypes,
+      // Best effort: a lost report is not a worker error (the next one after work retries).
+      send: (report) => this.track(this.client.reportWorker(report)).catch((error: unknown) => this.options.onError?.(error)),
+    });
     this.snapshot = this.buildSnapshot();
   }
 
@@ -156,6 +165,7 @@ export class BrowserJobWorker {
     if (isLeader === this.isLeader) return;
     this.isLeader = isLeader;
     if (isLeader) {
+      this.presence.reset();
       // A stop of the loop may still be finishing (StrictMode remount, stolen lock): start after it.
       void this.coreStopped.then(() => {
         if (this.generation !== generation || !this.isLeader) return;
@@ -242,7 +252,9 @@ export class BrowserJobWorker {
   }
 
   private readonly onCoreChange = (): void => {
-    const active = this.core.getSnapshot().activeJobs;
+    const core = this.core.getSnapshot();
+    if (this.running && this.isLeader) this.presence.observe(core);
+    const active = core.activeJobs;
     const changes = jobChanges(this.lastActive, active);
     this.lastActive = active;
     for (const change of changes) this.announce(change);

@@ -29,7 +29,7 @@ function Time({ date, format }: { date: Date; format: (date: Date) => string }) 
  * hear the changes.
  */
 export function JobStatus({ job, onRetry, onCancel, renderDone, stepLabel, formatTime = defaultFormatTime }: JobStatusProps) {
-  const step = stepLabel ?? (job as { progressMessage?: string | null }).progressMessage ?? undefined;
+  const step = stepLabel ?? job.progressMessage ?? undefined;
   const cancelButton =
     onCancel && !job.cancelRequested ? (
       <button type="button" onClick={() => onCancel(job.id)}>

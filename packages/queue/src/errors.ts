@@ -29,6 +29,19 @@ export class InvalidStateError extends QueueError {}
 export class ConflictError extends QueueError {}
 /** The database could not be reached or dropped the connection: safe to try again. */
 export class TransportError extends QueueError {}
+/**
+ * Over a job type's rate limit (SQLSTATE PT429, HTTP 429 through PostgREST); nothing was written.
+ * `retryAfterSeconds`: when enough of the one-minute window will have freed.
+ */
+export class RateLimitedError extends QueueError {
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(message: string, options: { code?: string; detail?: string; hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    const seconds = /retry after (\d+)/i.exec(options.detail ?? '')?.[1] ?? /Retry-After: (\d+)/i.exec(options.hint ?? '')?.[1];
+    this.retryAfterSeconds = seconds === undefined ? undefined : Number(seconds);
+  }
+}
 
 /** Thrown by a processor to fail its job at once, without further retries. */
 export class PermanentJobError extends Error {
@@ -116,6 +129,7 @@ export function toQueueError(error: unknown): QueueError {
   if (code === 'P0002') return new NotFoundError(message, options);
   if (code === '55000') return new InvalidStateError(message, options);
   if (code === '23505') return new ConflictError(message, options);
+  if (code === 'PT429') return new RateLimitedError(message, options);
   if (code !== undefined && VALIDATION_CODES.has(code)) return new ValidationError(message, options);
   if (isConnectionFailure(code, error)) return new TransportError(message, options);
   return new QueueError(message, options);

@@ -1,5 +1,5 @@
 export { QueueClient } from './client';
-export { JobWorker, JobCancelledError, WorkerStoppingError } from './worker/JobWorker';
+export { JobWorker, JobCancelledError, JobTimeoutError, WorkerStoppingError } from './worker/JobWorker';
 export type {
   ActiveJob,
   JobContext,
@@ -21,6 +21,7 @@ export {
   NotFoundError,
   PermanentJobError,
   QueueError,
+  RateLimitedError,
   TransportError,
   ValidationError,
   toQueueError,
@@ -56,4 +57,13 @@ export { applySqlFiles, type SqlFile } from './sql/apply';
 export { z } from 'zod';
 export { callRpc } from './rpc/call';
 export * from './rpc/admin';
+export * from './rpc/policies';
+export { listQueuePauses, type QueuePause } from './rpc/manage';
+export type { HeartbeatOptions } from './rpc/lease';
+export * from './rpc/workers';
 export { MaintenanceRunner, type MaintenanceOutcome, type MaintenanceRunnerOptions } from './worker/MaintenanceRunner';
+export * from './rpc/schedules';
+export { assertValidCron, cronProblem, isKnownTimeZone, nextSlot, normalizeCron } from './schedules/cron';
+export { tickSchedules, type ScheduleTickOutcome, type TickSchedulesOptions } from './schedules/tickSchedules';
+export { ScheduleTicker, type ScheduleTickerOptions } from './schedules/ScheduleTicker';
+export { drainOnce, type DrainOnceOptions, type DrainOnceResult, type DrainStopReason } from './worker/drainOnce';

@@ -70,6 +70,17 @@ export const jobErrorEntrySchema = z.object({
   worker: z.string().optional(),
 });
 
+/**
+ * The job's timeout (from its type's settings) and its running step. Optional in the `Job` type,
+ * so jobs built by hand (fixtures) stay valid; parsed rows always carry them (null when unset).
+ */
+function jobStepFields(row: { timeout_seconds?: number | null; progress_message?: string | null }): {
+  timeoutSeconds?: number | null;
+  progressMessage?: string | null;
+} {
+  return { timeoutSeconds: row.timeout_seconds ?? null, progressMessage: row.progress_message ?? null };
+}
+
 /** A job_queue row as the database returns it (JSON), turned into a `Job`. */
 export const jobRowSchema = z
   .object({
@@ -94,6 +105,9 @@ export const jobRowSchema = z
     updated_at: timestamp,
     started_at: nullableTimestamp,
     completed_at: nullableTimestamp,
+    // Added by 0018; optional so rows of a database without it still parse.
+    timeout_seconds: z.number().nullable().optional(),
+    progress_message: z.string().nullable().optional(),
   })
   .passthrough()
   .transform((row) => ({
@@ -118,6 +132,7 @@ export const jobRowSchema = z
     updatedAt: row.updated_at,
     startedAt: row.started_at,
     completedAt: row.completed_at,
+    ...jobStepFields(row),
   }));
 
 export const queueStatsRowSchema = z

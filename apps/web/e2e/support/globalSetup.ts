@@ -9,8 +9,15 @@ import { build } from 'vite';
 declare module 'vitest' {
   export interface ProvidedContext {
     appUrl: string;
+    workerLeaseSeconds: number;
   }
 }
+
+/**
+ * The browser worker's lease in the e2e build (VITE_TESSERA_WORKER_LEASE_SECONDS; the app's own
+ * default is 60 s): a tab closed mid-job hands its job to the next tab within seconds.
+ */
+export const E2E_WORKER_LEASE_SECONDS = 12;
 
 const appRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -30,7 +37,15 @@ function viteBin(): string {
 
 /** Builds the app as a user would deploy it (embedded mode: no Supabase env) and serves dist/. */
 export default async function setup(project: TestProject) {
-  await build({ root: appRoot, logLevel: 'error', mode: 'production', envDir: '/nonexistent-env-dir' });
+  // Vite reads VITE_* from process.env too; set only for this build, then put back.
+  const lease = process.env.VITE_TESSERA_WORKER_LEASE_SECONDS;
+  process.env.VITE_TESSERA_WORKER_LEASE_SECONDS = String(E2E_WORKER_LEASE_SECONDS);
+  try {
+    await build({ root: appRoot, logLevel: 'error', mode: 'production', envDir: '/nonexistent-env-dir' });
+  } finally {
+    if (lease === undefined) delete process.env.VITE_TESSERA_WORKER_LEASE_SECONDS;
+    else process.env.VITE_TESSERA_WORKER_LEASE_SECONDS = lease;
+  }
   const port = await freePort();
   const preview: ChildProcess = spawn(
     process.execPath,
@@ -47,6 +62,7 @@ export default async function setup(project: TestProject) {
   }
   console.log(`[e2e] built app served at ${url} (embedded mode)`);
   project.provide('appUrl', url);
+  project.provide('workerLeaseSeconds', E2E_WORKER_LEASE_SECONDS);
   return () => {
     preview.kill('SIGTERM');
   };

@@ -6,7 +6,9 @@ import { useLiveAdminUpdates } from './adminQueries';
 import { JobsPanel } from './JobsPanel';
 import { CachePanel } from './CachePanel';
 import { MaintenancePanel } from './MaintenancePanel';
+import { SchedulesPanel } from './SchedulesPanel';
 import { OverviewPanel } from './OverviewPanel';
+import { WorkersPanel } from './WorkersPanel';
 
 /**
  * /admin: the queue dashboard for queue admins (is_queue_admin()). Everyone else gets a "not
@@ -48,6 +50,8 @@ function AdminDashboard() {
       <div ref={jobsRef}>
         <JobsPanel filter={filter} onFilterChange={setFilter} onMessage={setMessage} />
       </div>
+      <SchedulesPanel onMessage={setMessage} />
+      <WorkersPanel onMessage={setMessage} />
       <MaintenancePanel onMessage={setMessage} />
       <CachePanel />
     </div>

@@ -1,6 +1,7 @@
 import { JobStatus, useJobs } from '@tessera/queue-react';
 import { useSession } from '../session/Session';
 import { DownloadCertificateButton } from '../components/DownloadCertificateButton';
+import { JobWaitReason } from '../components/JobWaitReason';
 
 export function MyJobsPage() {
   const { client } = useSession();
@@ -26,6 +27,7 @@ export function MyJobsPage() {
                 return serial ? <DownloadCertificateButton serial={serial} /> : null;
               }}
             />
+            <JobWaitReason job={job} />
           </li>
         ))}
       </ul>

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/tessera-worker.mjs', import.meta.url));
 export const TEST_PROCESSORS = fileURLToPath(new URL('../fixtures/testProcessors.ts', import.meta.url));
+/** The PUBLIC_APP_URL every test worker gets unless a test says otherwise (the worker requires one). */
+export const TEST_PUBLIC_APP_URL = 'http://app.tessera.test';
 
 export interface WorkerMessage {
   type: string;
@@ -18,8 +20,12 @@ export class WorkerProcess {
   output = '';
   private readonly child: ChildProcess;
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  /** `env` is added to this process's environment (undefined removes a variable). */
+  constructor(args: string[], env: Record<string, string | undefined> = {}) {
+    this.child = spawn(process.execPath, [BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, PUBLIC_APP_URL: TEST_PUBLIC_APP_URL, ...env },
+    });
     const keep = (chunk: Buffer) => {
       this.output += chunk.toString();
     };

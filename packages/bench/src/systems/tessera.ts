@@ -46,5 +46,9 @@ export const tessera: BenchSystem = {
   // gets a head start from starting first.
   beforeSpawn: (url) => withQueue(url, (queue) => queue.pause()),
   go: (url) => withQueue(url, (queue) => queue.resume()),
-  workerCommand: (url) => ({ args: [CLI, '--database-url', url, ...TESSERA_FLAGS, '--processors', PROCESSORS] }),
+  workerCommand: (url) => ({
+    args: [CLI, '--database-url', url, ...TESSERA_FLAGS, '--processors', PROCESSORS],
+    // Required by tessera-worker (certificate links); the bench renders no certificates.
+    env: { PUBLIC_APP_URL: process.env.PUBLIC_APP_URL ?? 'http://127.0.0.1:5173' },
+  }),
 };

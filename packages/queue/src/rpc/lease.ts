@@ -19,18 +19,27 @@ export async function claimJobs(transport: Transport, input: ClaimInput): Promis
   return jobRowsSchema.parse(rows);
 }
 
-/** heartbeat_job: extends the lease and stores progress; resolves to `cancel_requested`. */
+export interface HeartbeatOptions {
+  progress?: number;
+  leaseSeconds?: number;
+  /** The running step ("rendering"), at most 200 characters; '' clears it, omitted keeps it. */
+  progressMessage?: string;
+}
+
+/** heartbeat_job: extends the lease and stores progress (and its step); resolves to `cancel_requested`. */
 export async function heartbeatJob(
   transport: Transport,
   jobId: string,
   workerId: string,
-  options: { progress?: number; leaseSeconds?: number } = {},
+  options: HeartbeatOptions = {},
 ): Promise<boolean> {
   const cancelRequested = await callRpc(transport, 'heartbeat_job', {
     p_job_id: jobId,
     p_worker_id: workerId,
     p_progress: options.progress,
     p_lease_seconds: options.leaseSeconds,
+    // Sent only when given: a database without 0018 still takes the other heartbeats.
+    p_progress_message: options.progressMessage,
   });
   return cancelRequested === true;
 }

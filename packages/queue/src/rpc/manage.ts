@@ -28,6 +28,20 @@ export async function pauseQueue(transport: Transport, jobType?: string): Promis
   await callRpc(transport, 'pause_queue', { p_job_type: type });
 }
 
+const pauseRowsSchema = z.array(
+  z
+    .object({ job_type: z.string(), paused_at: z.string(), paused_by: z.string().nullable() })
+    .transform((row) => ({ jobType: row.job_type, pausedAt: new Date(row.paused_at), pausedBy: row.paused_by })),
+);
+
+/** A paused job type; `*` = every type (pause_queue with no type). */
+export type QueuePause = z.output<typeof pauseRowsSchema>[number];
+
+/** What is paused (any signed-in caller). */
+export async function listQueuePauses(transport: Transport): Promise<QueuePause[]> {
+  return pauseRowsSchema.parse(await callRpc(transport, 'list_queue_pauses'));
+}
+
 /** Admin: resume `jobType` (everything when omitted). */
 export async function resumeQueue(transport: Transport, jobType?: string): Promise<void> {
   const type = jobType === undefined ? null : parseInput(() => jobTypeSchema.parse(jobType));

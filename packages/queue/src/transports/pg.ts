@@ -59,6 +59,14 @@ export class PgTransport implements Transport {
       return result.rows[0]?.result ?? null;
     }
     const client = await this.pool.connect();
+    // The pool stops listening for errors on a client it hands out, and node-postgres emits
+    // 'error' (besides rejecting the query) when the server drops the connection mid-call, e.g. on
+    // a restart: without a listener of ours that event would kill the process.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on('error', onError);
     try {
       await client.query('begin');
       await client.query(IMPERSONATE_QUERY, impersonationValues(this.claims));
@@ -66,10 +74,14 @@ export class PgTransport implements Transport {
       await client.query('commit');
       return result.rows[0]?.result ?? null;
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
+      await client.query('rollback').catch((rollbackError: Error) => {
+        broken ??= rollbackError; // no rollback possible: the connection is gone
+      });
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // With an error the pool discards the client instead of handing the dead connection out again.
+      client.release(broken);
     }
   }
 

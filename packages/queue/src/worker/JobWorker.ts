@@ -15,6 +15,17 @@ export class JobCancelledError extends Error {
   }
 }
 
+/**
+ * Why a job's signal aborted: the attempt ran past its timeout (the row's timeout_seconds, else
+ * the worker's `timeoutSeconds` option). Named like the DOMException AbortSignal.timeout() uses.
+ */
+export class JobTimeoutError extends Error {
+  constructor(readonly timeoutSeconds: number) {
+    super(`timeout: the job ran longer than ${timeoutSeconds} s`);
+    this.name = 'TimeoutError';
+  }
+}
+
 /** Why a job's signal aborted: the worker is stopping and hands the job back. */
 export class WorkerStoppingError extends Error {
   constructor() {
@@ -28,6 +39,12 @@ interface RunningJob {
   controller: AbortController;
   progress: number;
   sentProgress: number;
+  /** The step reported with progress, and the one the database has. */
+  progressMessage: string | undefined;
+  sentProgressMessage: string | undefined;
+  /** Rejects with a JobTimeoutError when the attempt runs past its timeout (none: no timeout). */
+  timeout: Promise<never> | undefined;
+  timeoutTimer: ReturnType<typeof setTimeout> | undefined;
   /** Someone else owns the job now (lease lost) or it went back to the queue (released). */
   lost: boolean;
   released: boolean;
@@ -42,6 +59,10 @@ interface RunningJob {
 
 
 const PROGRESS_FLUSH_MS = 250;
+/** progress_message's limit in the database (characters). */
+const PROGRESS_MESSAGE_MAX = 200;
+/** setTimeout's largest delay; a longer timeout would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
 const RELEASE_SETTLE_MS = 1_000;
 
 function sleep(ms: number): Promise<void> {
@@ -300,6 +321,10 @@ export class JobWorker {
       controller: new AbortController(),
       progress: 0,
       sentProgress: 0,
+      progressMessage: undefined,
+      sentProgressMessage: undefined,
+      timeout: undefined,
+      timeoutTimer: undefined,
       lost: false,
       released: false,
       cancelled: false,
@@ -310,8 +335,32 @@ export class JobWorker {
       startedAt: performance.now(),
     };
     this.active.set(job.id, entry);
+    this.armTimeout(entry);
     entry.done = this.execute(entry);
     this.emit();
+  }
+
+  /** The attempt's time limit: the row's timeout_seconds (its type's setting), else the option's. */
+  private timeoutFor(job: Job): number | undefined {
+    const option = this.options.timeoutSeconds;
+    const seconds = job.timeoutSeconds ?? (typeof option === 'number' ? option : option?.[job.jobType]);
+    return seconds !== undefined && seconds !== null && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+  }
+
+  /** Past the timeout: abort the processor's signal and stop waiting for it (see runProcessor). */
+  private armTimeout(entry: RunningJob): void {
+    const seconds = this.timeoutFor(entry.job);
+    if (seconds === undefined) return;
+    entry.timeout = new Promise<never>((_, reject) => {
+      entry.timeoutTimer = setTimeout(() => {
+        // Cancelled, lost or released first: that outcome stands.
+        if (entry.controller.signal.aborted) return;
+        const reason = new JobTimeoutError(seconds);
+        entry.controller.abort(reason);
+        reject(reason);
+      }, Math.min(seconds * 1_000, MAX_TIMER_MS));
+    });
+    entry.timeout.catch(() => undefined);
   }
 
   private async execute(entry: RunningJob): Promise<void> {
@@ -341,15 +390,22 @@ export class JobWorker {
     const ctx: JobContext = {
       signal: entry.controller.signal,
       workerId: this.workerId,
-      progress: (percent) => this.setProgress(entry, percent),
+      progress: (percent, message) => this.setProgress(entry, percent, message),
     };
     try {
       const processor = this.options.processors[job.jobType];
       if (!processor) throw new PermanentJobError(`no processor for job type ${job.jobType}`);
-      const result: unknown = await processor(job as never, ctx);
+      // async: a processor that throws synchronously rejects like one that rejects.
+      const running = (async (): Promise<unknown> => processor(job as never, ctx))();
+      // A processor that ignores its aborted signal cannot hold the slot past its timeout: the
+      // attempt fails then, and whatever it does later is ignored.
+      if (entry.timeout) running.catch(() => undefined);
+      const result = await (entry.timeout ? Promise.race([running, entry.timeout]) : running);
       return { ok: true, result: result === undefined ? null : result };
     } catch (error) {
       return { ok: false, error };
+    } finally {
+      clearTimeout(entry.timeoutTimer);
     }
   }
 
@@ -357,6 +413,7 @@ export class JobWorker {
   private vacate(entry: RunningJob): void {
     clearInterval(entry.heartbeatTimer);
     clearTimeout(entry.progressTimer);
+    clearTimeout(entry.timeoutTimer);
     this.active.delete(entry.job.id);
     while (!this.stopping && this.running && this.active.size < this.concurrency) {
       const next = this.localQueue.shift();
@@ -427,11 +484,15 @@ export class JobWorker {
     this.emit();
   }
 
-  private setProgress(entry: RunningJob, percent: number): void {
-    if (!Number.isFinite(percent)) return;
-    entry.progress = Math.min(100, Math.max(0, Math.round(percent)));
+  private setProgress(entry: RunningJob, percent: number, message?: string): void {
+    if (Number.isFinite(percent)) entry.progress = Math.min(100, Math.max(0, Math.round(percent)));
+    if (message !== undefined && message !== null) {
+      // Cut by code points, never inside a surrogate pair (which the database would refuse).
+      entry.progressMessage = Array.from(String(message)).slice(0, PROGRESS_MESSAGE_MAX).join('');
+    }
     this.emit();
-    if (entry.progressTimer === undefined && entry.progress !== entry.sentProgress) {
+    const unsent = entry.progress !== entry.sentProgress || entry.progressMessage !== entry.sentProgressMessage;
+    if (entry.progressTimer === undefined && unsent) {
       entry.progressTimer = setTimeout(() => {
         entry.progressTimer = undefined;
         void this.beat(entry);
@@ -442,10 +503,14 @@ export class JobWorker {
   private beat(entry: RunningJob): Promise<void> {
     if (entry.beating || entry.lost || entry.released) return entry.beating ?? Promise.resolve();
     const progress = entry.progress;
+    const message = entry.progressMessage;
+    // The step goes out only when it changed ('' clears it), so plain heartbeats stay as before.
+    const step = message === entry.sentProgressMessage ? {} : { progressMessage: message ?? '' };
     entry.beating = this.client
-      .heartbeat(entry.job.id, this.workerId, { progress, leaseSeconds: this.leaseSeconds })
+      .heartbeat(entry.job.id, this.workerId, { progress, leaseSeconds: this.leaseSeconds, ...step })
       .then((cancelRequested) => {
         entry.sentProgress = progress;
+        entry.sentProgressMessage = message;
         if (cancelRequested && !entry.controller.signal.aborted) {
           entry.cancelled = true;
           entry.controller.abort(new JobCancelledError());
@@ -462,7 +527,9 @@ export class JobWorker {
       .finally(() => {
         entry.beating = undefined;
         // Progress reported while this heartbeat was in flight still has to go out.
-        if (entry.progress !== entry.sentProgress) this.setProgress(entry, entry.progress);
+        if (entry.progress !== entry.sentProgress || entry.progressMessage !== entry.sentProgressMessage) {
+          this.setProgress(entry, entry.progress);
+        }
       });
     return entry.beating;
   }
@@ -487,6 +554,7 @@ export class JobWorker {
         jobType: entry.job.jobType,
         attempt: entry.job.attempts,
         progress: entry.progress,
+        ...(entry.progressMessage === undefined ? {} : { progressMessage: entry.progressMessage }),
         startedAt: entry.job.startedAt ?? new Date(),
       })),
       processed: this.processed,

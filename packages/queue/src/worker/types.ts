@@ -1,10 +1,16 @@
 import type { Job, JobPayload } from '../types';
 
 export interface JobContext {
-  /** Aborts when the job is cancelled, its lease is lost, or the worker stops past its grace. */
+  /**
+   * Aborts when the job is cancelled, its lease is lost, it runs past its timeout (reason: a
+   * JobTimeoutError, name 'TimeoutError'), or the worker stops past its grace.
+   */
   signal: AbortSignal;
-  /** Reports progress 0–100; sent with the next heartbeat (throttled). */
-  progress(percent: number): void;
+  /**
+   * Reports progress 0–100 and, optionally, the running step ('rendering'; stored as the job's
+   * progress_message, at most 200 characters); sent with the next heartbeat (throttled).
+   */
+  progress(percent: number, message?: string): void;
   workerId: string;
 }
 
@@ -20,6 +26,8 @@ export interface ActiveJob {
   jobType: string;
   attempt: number;
   progress: number;
+  /** The step last reported with progress. */
+  progressMessage?: string;
   startedAt: Date;
 }
 
@@ -75,6 +83,12 @@ export interface JobWorkerOptions {
   workerId?: string;
   /** Job types to claim (default: the keys of `processors`). */
   jobTypes?: string[];
+  /**
+   * Longest an attempt may run, in seconds, for jobs whose row has no timeout_seconds (set from
+   * the type's settings at enqueue, which wins): one figure for every type, or per type. Past it
+   * the job's signal aborts and the attempt fails with `timeout …` (retried while attempts remain).
+   */
+  timeoutSeconds?: number | Record<string, number>;
   /**
    * Jobs to claim ahead and keep leased in a local queue while others run, so the next job
    * starts without a round trip (default 0). They go back to the queue at once on stop().

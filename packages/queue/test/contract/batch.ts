@@ -118,19 +118,19 @@ export function batchContract(ctx: ContractContext): void {
 
   it('enqueue_jobs dedupes by job_key like enqueue_job: the live job comes back, also for repeats in one call', async () => {
     const client = ctx.h.client(newUser());
-    const live = await client.enqueue({ jobType: 'certificate', jobKey: 'event-1', payload: { n: 0 } });
+    const live = await client.enqueue({ jobType: 'badge', jobKey: 'event-1', payload: { n: 0 } });
     const jobs = await client.enqueueMany([
-      { jobType: 'certificate', jobKey: 'event-1', payload: { n: 1 } },
-      { jobType: 'certificate', jobKey: 'event-2', payload: { n: 2 } },
-      { jobType: 'certificate', jobKey: 'event-2', payload: { n: 3 } },
-      { jobType: 'certificate' },
+      { jobType: 'badge', jobKey: 'event-1', payload: { n: 1 } },
+      { jobType: 'badge', jobKey: 'event-2', payload: { n: 2 } },
+      { jobType: 'badge', jobKey: 'event-2', payload: { n: 3 } },
+      { jobType: 'badge' },
     ]);
     expect(jobs[0]).toMatchObject({ id: live.id, payload: { n: 0 } });
     expect(jobs[2]).toMatchObject({ id: jobs[1]!.id, payload: { n: 2 } });
     expect(new Set(jobs.map((job) => job.id)).size).toBe(3);
     expect(await countJobs(ctx.h)).toBe(3);
     // Another owner's key never matches.
-    const other = await ctx.h.client(newUser()).enqueueMany([{ jobType: 'certificate', jobKey: 'event-1' }]);
+    const other = await ctx.h.client(newUser()).enqueueMany([{ jobType: 'badge', jobKey: 'event-1' }]);
     expect(other[0]!.id).not.toBe(live.id);
   });
 

@@ -6,9 +6,9 @@ export function enqueueContract(ctx: ContractContext): void {
   it('enqueues a pending job owned by the calling user, with the documented defaults', async () => {
     const user = newUser();
     const before = Date.now();
-    const job = await ctx.h.client(user).enqueue({ jobType: 'certificate', payload: { eventId: 7 } });
+    const job = await ctx.h.client(user).enqueue({ jobType: 'badge', payload: { eventId: 7 } });
     expect(job).toMatchObject({
-      jobType: 'certificate',
+      jobType: 'badge',
       payload: { eventId: 7 },
       status: 'pending',
       priority: 5,
@@ -37,16 +37,16 @@ export function enqueueContract(ctx: ContractContext): void {
 
   it('returns the live job for a repeated job_key instead of writing a second row', async () => {
     const client = ctx.h.client(newUser());
-    const first = await client.enqueue({ jobType: 'certificate', jobKey: 'event-1', payload: { n: 1 } });
-    const second = await client.enqueue({ jobType: 'certificate', jobKey: 'event-1', payload: { n: 2 } });
+    const first = await client.enqueue({ jobType: 'badge', jobKey: 'event-1', payload: { n: 1 } });
+    const second = await client.enqueue({ jobType: 'badge', jobKey: 'event-1', payload: { n: 2 } });
     expect(second.id).toBe(first.id);
     expect(second.payload).toEqual({ n: 1 });
     expect(await countJobs(ctx.h)).toBe(1);
   });
 
   it('dedupes job_key per owner: two users may use the same key', async () => {
-    const a = await ctx.h.client(newUser()).enqueue({ jobType: 'certificate', jobKey: 'event-1' });
-    const b = await ctx.h.client(newUser()).enqueue({ jobType: 'certificate', jobKey: 'event-1' });
+    const a = await ctx.h.client(newUser()).enqueue({ jobType: 'badge', jobKey: 'event-1' });
+    const b = await ctx.h.client(newUser()).enqueue({ jobType: 'badge', jobKey: 'event-1' });
     expect(a.id).not.toBe(b.id);
     expect(await countJobs(ctx.h)).toBe(2);
   });
@@ -60,11 +60,11 @@ export function enqueueContract(ctx: ContractContext): void {
   it('accepts the same job_key again once the earlier job is final', async () => {
     const user = newUser();
     const client = ctx.h.client(user);
-    const first = await client.enqueue({ jobType: 'certificate', jobKey: 'event-2' });
+    const first = await client.enqueue({ jobType: 'badge', jobKey: 'event-2' });
     const [claimed] = await client.claim({ workerId: 'tab-1' });
     expect(claimed?.id).toBe(first.id);
     await client.complete(first.id, 'tab-1', { ok: true });
-    const second = await client.enqueue({ jobType: 'certificate', jobKey: 'event-2' });
+    const second = await client.enqueue({ jobType: 'badge', jobKey: 'event-2' });
     expect(second.id).not.toBe(first.id);
     expect(second.status).toBe('pending');
   });
@@ -73,7 +73,7 @@ export function enqueueContract(ctx: ContractContext): void {
     const nasty = "x'); drop table public.job_queue; -- \" ; select pg_sleep(10); $$ \\";
     const job = await ctx.h
       .client(newUser())
-      .enqueue({ jobType: 'certificate', payload: { name: nasty, [nasty]: nasty }, jobKey: nasty });
+      .enqueue({ jobType: 'badge', payload: { name: nasty, [nasty]: nasty }, jobKey: nasty });
     const fetched = await ctx.h.client(service).get(job.id);
     expect(fetched.payload).toEqual({ name: nasty, [nasty]: nasty });
     expect(fetched.jobKey).toBe(nasty);
@@ -82,7 +82,7 @@ export function enqueueContract(ctx: ContractContext): void {
 
   it('stores unicode payloads unchanged', async () => {
     const payload = { name: 'Zoë Ἀθηνᾶ Дмитрий 李 🎓', rtl: 'שלום' };
-    const job = await ctx.h.client(newUser()).enqueue({ jobType: 'certificate', payload });
+    const job = await ctx.h.client(newUser()).enqueue({ jobType: 'badge', payload });
     expect((await ctx.h.client(service).get(job.id)).payload).toEqual(payload);
   });
 

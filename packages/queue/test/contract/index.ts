@@ -9,6 +9,8 @@ import { observeContract } from './observe';
 import { securityContract } from './security';
 import { workerContract } from './worker';
 import { batchContract } from './batch';
+import { policiesContract } from './policies';
+import { policyWorkerContract } from './policyWorker';
 
 /** One contract, every backend: the same specifications run on real Postgres and on PGlite. */
 export function describeQueueContract(name: string, createHarness: () => Promise<QueueHarness>): void {
@@ -31,5 +33,7 @@ export function describeQueueContract(name: string, createHarness: () => Promise
     describe('who may do what (RLS and security definer checks)', () => securityContract(ctx));
     describe('JobWorker', () => workerContract(ctx));
     describe('bulk: enqueue_jobs, complete_jobs, fail_jobs, batched JobWorker', () => batchContract(ctx));
+    describe('job-type policies (job_type_settings), pause-all', () => policiesContract(ctx));
+    describe('JobWorker: timeouts and progress steps', () => policyWorkerContract(ctx));
   });
 }

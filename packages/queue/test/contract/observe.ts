@@ -154,7 +154,7 @@ export function observeContract(ctx: ContractContext): void {
     await ctx.h.sql(`
       insert into public.job_queue (job_type, status, completed_at) values
         ('old', 'completed', now() - interval '8 days'),
-        ('old', 'failed', now() - interval '9 days'),
+        ('old', 'failed', now() - interval '31 days'), -- failed jobs are kept 30 days (0018)
         ('recent', 'completed', now() - interval '1 day')`);
     await ctx.h.sql(`insert into public.job_queue (job_type, created_at) values ('waiting', now() - interval '30 days')`);
     expect(await svc().cleanup(7 * 86_400)).toBe(2);

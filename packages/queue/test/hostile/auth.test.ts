@@ -11,8 +11,8 @@ import { ADA, ADA_WORKER, ATHENS, BORIS, MOSCOW, buildWorld, type World } from '
 import { fingerprint } from './invariants';
 import { rpcSpecs } from './rpcSpecs';
 
-/** Callable by anyone, anon included (the QR code's /verify page; the UI's "am I admin?"). */
-const PUBLIC_FUNCTIONS = ['verify_certificate', 'is_queue_admin'];
+/** Callable by anyone, anon included (the QR code's /verify page; the UI's "am I admin?"; a download link's token). */
+const PUBLIC_FUNCTIONS = ['verify_certificate', 'is_queue_admin', 'redeem_certificate_download'];
 /** Queue admins and the service role only (0004, 0006, 0011). */
 const ADMIN_FUNCTIONS = [
   'pause_queue',
@@ -28,6 +28,10 @@ const ADMIN_FUNCTIONS = [
   'delete_jobs',
   'promote_jobs',
   'promote_job',
+  // Notifications (0022): settings for admins, message details for the service role only.
+  'get_notification_settings',
+  'set_notification_settings',
+  'notification_details',
 ];
 
 /** A transport with arbitrary JWT claims over the harness's database (what PostgREST would set). */
@@ -88,7 +92,7 @@ for (const [name, createHarness] of [
       world = await buildWorld(h);
     });
 
-    it('anon is refused by every function except verify_certificate and is_queue_admin, and writes nothing', async () => {
+    it('anon is refused by every function except the PUBLIC_FUNCTIONS, and writes nothing', async () => {
       const before = await fingerprint(h);
       const args = examples();
       for (const fn of allFunctions.filter((f) => !PUBLIC_FUNCTIONS.includes(f))) {

@@ -31,6 +31,9 @@ export interface World {
   /** An issued certificate's serial (Boris, ATHENS) and its verification code. */
   issuedSerial: string;
   issuedCode: string;
+  /** That certificate's id, and a live download token for it (0023). */
+  issuedCertificateId: string;
+  downloadToken: string;
   allJobIds: string[];
 }
 
@@ -80,9 +83,13 @@ export async function buildWorld(h: QueueHarness): Promise<World> {
   const scheduled = (await enqueue(ADA, { p_job_type: 'fuzz.later', p_run_at: '2099-01-01T00:00:00Z' })).id;
   const borisPending = (await enqueue(BORIS, { p_job_type: 'fuzz.wait' })).id;
 
-  const [issued] = await h.sql<{ serial: string; verification_code: string }>(
-    'select serial, verification_code from public.certificates where issued_at is not null',
+  const [issued] = await h.sql<{ id: string; serial: string; verification_code: string }>(
+    'select id, serial, verification_code from public.certificates where issued_at is not null',
   );
+  const [download] = await rpc<Array<{ token: string }>>(h, BORIS, 'create_certificate_download', {
+    p_certificate_id: issued!.id,
+    p_expires_in_seconds: 3600,
+  });
   return {
     pending,
     scheduled,
@@ -95,6 +102,8 @@ export async function buildWorld(h: QueueHarness): Promise<World> {
     certificateJob,
     issuedSerial: issued!.serial,
     issuedCode: issued!.verification_code,
+    issuedCertificateId: issued!.id,
+    downloadToken: download!.token,
     allJobIds: [pending, scheduled, processing, failed, completed, cancelled, serviceLeased, borisPending, certificateJob, borisCert.id],
   };
 }

@@ -34,6 +34,8 @@ export const FUZZED_FUNCTIONS = rpcSpecs({
   certificateJob: PLACEHOLDER,
   issuedSerial: 'TSR-2026-000001',
   issuedCode: 'AAAA-AAAA',
+  issuedCertificateId: PLACEHOLDER,
+  downloadToken: '0'.repeat(64),
   allJobIds: [PLACEHOLDER],
 }).map((spec) => spec.fn);
 

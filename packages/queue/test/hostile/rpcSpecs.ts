@@ -31,6 +31,7 @@ export function rpcSpecs(w: World): RpcSpec[] {
   const statuses = fc.subarray(STATUSES);
   const states = fc.subarray(STATES);
   const userId = fc.constantFrom(ADA.id, BORIS.id);
+  const certificateId = fc.constantFrom(w.issuedCertificateId, '5b0e8a3e-6f6e-4b7a-9a53-1f4f3e6f0b21');
   const smallInt = (min: number, max: number) => fc.integer({ min, max });
   const json = fc.jsonValue({ maxDepth: 3 });
   const jsonObject = fc.dictionary(fc.string({ maxLength: 8 }), json, { maxKeys: 4 });
@@ -89,7 +90,13 @@ export function rpcSpecs(w: World): RpcSpec[] {
     },
     {
       fn: 'heartbeat_job',
-      params: { p_job_id: jobId, p_worker_id: workerId, p_progress: smallInt(0, 100), p_lease_seconds: smallInt(1, 86_400) },
+      params: {
+        p_job_id: jobId,
+        p_worker_id: workerId,
+        p_progress: smallInt(0, 100),
+        p_lease_seconds: smallInt(1, 86_400),
+        p_progress_message: fc.string({ maxLength: 210 }),
+      },
       actors: USERS,
       example: [ADA, { p_job_id: w.processing, p_worker_id: ADA_WORKER, p_progress: 50 }],
     },
@@ -150,6 +157,41 @@ export function rpcSpecs(w: World): RpcSpec[] {
     { fn: 'is_queue_admin', params: {}, actors: USERS, example: [anon, {}] },
     { fn: 'pause_queue', params: { p_job_type: jobType }, actors: ADMINS, example: [ADMIN, { p_job_type: 'fuzz.run' }] },
     { fn: 'resume_queue', params: { p_job_type: jobType }, actors: ADMINS, example: [ADMIN, {}] },
+    // Job-type policies (0018): only on a type of their own, so no other function's fuzzing meets them.
+    {
+      fn: 'set_job_type_settings',
+      params: {
+        p_job_type: fc.constantFrom('fuzz.policy', 'fuzz.policy-2'),
+        p_settings: fc.record(
+          {
+            user_enqueue: fc.option(fc.boolean()),
+            user_priority_floor: fc.option(smallInt(0, 11)),
+            rate_limit_per_minute: fc.option(smallInt(0, 1000)),
+            timeout_seconds: fc.option(smallInt(0, 90_000)),
+            backoff: fc.option(
+              fc.record(
+                {
+                  kind: fc.constantFrom('exponential', 'fixed', 'linear'),
+                  base_seconds: fc.double({ min: -1, max: 100_000, noNaN: true }),
+                  cap_seconds: fc.double({ min: -1, max: 700_000, noNaN: true }),
+                  jitter: fc.double({ min: -0.5, max: 1.5, noNaN: true }),
+                },
+                { requiredKeys: [] },
+              ),
+            ),
+            default_max_attempts: fc.option(smallInt(0, 26)),
+            keep_completed: fc.option(fc.oneof(interval, fc.integer({ min: -10, max: 10_000_000 }))),
+            keep_failed: fc.option(fc.oneof(interval, fc.integer({ min: -10, max: 10_000_000 }))),
+            server_fallback_after_seconds: fc.option(smallInt(-1, 90_000)),
+          },
+          { requiredKeys: [] },
+        ),
+      },
+      actors: ADMINS,
+      example: [ADMIN, { p_job_type: 'fuzz.policy', p_settings: { timeout_seconds: 30, backoff: { kind: 'fixed' } } }],
+    },
+    { fn: 'get_job_type_settings', params: {}, actors: USERS, example: [ADA, {}] },
+    { fn: 'list_queue_pauses', params: {}, actors: USERS, example: [ADA, {}] },
     { fn: 'requeue_stalled', params: {}, actors: ADMINS, example: [service, {}] },
     { fn: 'cleanup_jobs', params: { p_older_than: interval }, actors: ADMINS, example: [ADMIN, { p_older_than: '1 day' }] },
     {
@@ -205,6 +247,29 @@ export function rpcSpecs(w: World): RpcSpec[] {
       actors: USERS,
       example: [anon, { p_serial: w.issuedSerial, p_verification_code: w.issuedCode }],
     },
+    {
+      fn: 'worker_heartbeat',
+      params: {
+        p_worker_id: workerId,
+        p_kind: fc.constantFrom('browser', 'node', 'edge'),
+        p_version: fc.string({ minLength: 1, maxLength: 20 }),
+        p_running: smallInt(0, 10_000),
+        p_processed: fc.integer({ min: 0 }),
+        p_failed: fc.integer({ min: 0 }),
+        p_job_types: jobTypes,
+        p_stopping: fc.boolean(),
+      },
+      actors: USERS,
+      example: [ADA, { p_worker_id: 'ada-tab-example', p_kind: 'browser', p_running: 1, p_job_types: ['certificate'] }],
+    },
+    {
+      fn: 'list_workers',
+      params: { p_since: interval, p_limit: smallInt(1, 1000) },
+      actors: ADMINS,
+      example: [ADMIN, {}],
+    },
+    { fn: 'forget_worker', params: { p_worker_id: workerId }, actors: ADMINS, example: [ADMIN, { p_worker_id: 'w' }] },
+    { fn: 'job_wait_reason', params: { p_job_id: jobId }, actors: USERS, example: [ADA, { p_job_id: w.pending }] },
     { fn: 'my_events', params: {}, actors: USERS, example: [BORIS, {}] },
     { fn: 'my_certificates', params: {}, actors: USERS, example: [BORIS, {}] },
     {
@@ -213,5 +278,121 @@ export function rpcSpecs(w: World): RpcSpec[] {
       actors: USERS,
       example: [BORIS, { p_serial: w.issuedSerial }],
     },
+    // Certificate storage and download links (0023).
+    {
+      fn: 'get_certificate_file',
+      params: { p_certificate_id: certificateId, p_with_pdf: fc.boolean() },
+      actors: USERS,
+      example: [BORIS, { p_certificate_id: w.issuedCertificateId, p_with_pdf: true }],
+    },
+    {
+      fn: 'create_certificate_download',
+      params: { p_certificate_id: certificateId, p_expires_in_seconds: fc.integer({ min: -10, max: 700_000 }) },
+      actors: USERS,
+      example: [BORIS, { p_certificate_id: w.issuedCertificateId, p_expires_in_seconds: 60 }],
+    },
+    {
+      fn: 'redeem_certificate_download',
+      params: { p_token: fc.constantFrom(w.downloadToken, w.downloadToken.toUpperCase(), '0'.repeat(64), 'x') },
+      actors: USERS,
+      example: [anon, { p_token: w.downloadToken }],
+    },
+    {
+      fn: 'certificate_upload_path',
+      params: { p_job_id: fc.constantFrom(w.certificateJob, w.processing), p_worker_id: workerId },
+      actors: USERS,
+      example: [service, { p_job_id: w.certificateJob }],
+    },
+    {
+      fn: 'save_certificate_object',
+      params: {
+        p_job_id: fc.constantFrom(w.certificateJob, w.processing),
+        p_bytes: fc.integer({ min: -1, max: 3_000_000 }),
+        p_worker_id: workerId,
+      },
+      actors: USERS,
+      example: [service, { p_job_id: w.certificateJob, p_bytes: 1000 }],
+    },
+    // Notifications (0022).
+    { fn: 'get_notification_settings', params: {}, actors: ADMINS, example: [ADMIN, {}] },
+    {
+      fn: 'set_notification_settings',
+      params: {
+        p_settings: fc.record(
+          {
+            email_on_completed: fc.boolean(),
+            email_on_failed: fc.boolean(),
+            webhook_on_completed: fc.boolean(),
+            webhook_on_failed: fc.boolean(),
+            webhook_urls: fc.array(
+              fc.constantFrom('https://hooks.example.org/a', 'http://127.0.0.1:8080/b?x=1', 'ftp://example.org/c', 'https://u:p@example.org/'),
+              { maxLength: 3 },
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+      },
+      actors: ADMINS,
+      example: [ADMIN, { p_settings: { email_on_completed: true, webhook_urls: ['https://hooks.example.org/a'] } }],
+    },
+    {
+      fn: 'notification_details',
+      params: { p_certificate_id: certificateId, p_job_id: jobId },
+      actors: USERS,
+      example: [service, { p_certificate_id: w.issuedCertificateId }],
+    },
+    // Recurring schedules (0020). In this order on purpose: upsert creates fuzz.schedule, which
+    // the next examples use, and delete (last) removes it.
+    ...scheduleSpecs(timestamp, jobType, jsonObject, smallInt),
+  ];
+}
+
+function scheduleSpecs(
+  timestamp: fc.Arbitrary<string>,
+  jobType: fc.Arbitrary<string>,
+  payload: fc.Arbitrary<unknown>,
+  smallInt: (min: number, max: number) => fc.Arbitrary<number>,
+): RpcSpec[] {
+  const name = fc.constantFrom('fuzz.schedule', 'fuzz.other', 'Bad Name', 'x');
+  const cron = fc.constantFrom('* * * * *', '0 0 * * *', '@daily', '*/5 * * * * *', '61 * * * *', '* * * *');
+  const timeZone = fc.constantFrom('UTC', 'Europe/Berlin', 'Mars/Olympus');
+  const soon = () => new Date(Date.now() + 3_600_000).toISOString();
+  const ago = () => new Date(Date.now() - 60_000).toISOString();
+  return [
+    {
+      fn: 'upsert_job_schedule',
+      params: {
+        p_name: name,
+        p_cron: cron,
+        p_job_type: jobType,
+        p_payload: payload,
+        p_time_zone: timeZone,
+        p_priority: smallInt(1, 10),
+        p_max_attempts: smallInt(1, 25),
+        p_enabled: fc.boolean(),
+      },
+      actors: ADMINS,
+      example: [ADMIN, { p_name: 'fuzz.schedule', p_cron: '* * * * *', p_job_type: 'fuzz.run' }],
+    },
+    {
+      fn: 'set_job_schedule_enabled',
+      params: { p_name: name, p_enabled: fc.boolean() },
+      actors: ADMINS,
+      example: [ADMIN, { p_name: 'fuzz.schedule', p_enabled: true }],
+    },
+    { fn: 'list_job_schedules', params: {}, actors: ADMINS, example: [ADMIN, {}] },
+    {
+      fn: 'init_job_schedule',
+      params: { p_name: name, p_cron: cron, p_time_zone: timeZone, p_next_run_at: timestamp },
+      actors: ADMINS,
+      example: [service, { p_name: 'fuzz.schedule', p_cron: '* * * * *', p_time_zone: 'UTC', p_next_run_at: soon() }],
+    },
+    {
+      fn: 'run_schedule_slot',
+      params: { p_name: name, p_slot: timestamp, p_next_run_at: timestamp },
+      actors: ADMINS,
+      example: [service, { p_name: 'fuzz.schedule', p_slot: ago(), p_next_run_at: soon() }],
+    },
+    { fn: 'delete_job_schedule', params: { p_name: name }, actors: ADMINS, example: [ADMIN, { p_name: 'fuzz.schedule' }] },
   ];
 }

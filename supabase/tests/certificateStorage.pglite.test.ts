@@ -1,0 +1,4 @@
+import { describeCertificateStorageContract } from './certificateStorageContract';
+import { createFreshPGliteHarness } from './storageShimHarness';
+
+describeCertificateStorageContract('PGlite', () => createFreshPGliteHarness({ storageShim: true }));

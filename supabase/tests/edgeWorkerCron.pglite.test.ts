@@ -1,0 +1,4 @@
+import { createPGliteHarness } from '../../packages/queue/test/support/harness';
+import { describeEdgeWorkerCronContract } from './edgeWorkerCronContract';
+
+describeEdgeWorkerCronContract('PGlite', createPGliteHarness);

@@ -1,0 +1,4 @@
+import { createPGliteHarness } from '../../packages/queue/test/support/harness';
+import { describeSchedulesContract } from './schedulesContract';
+
+describeSchedulesContract('PGlite', createPGliteHarness);

@@ -1,0 +1,4 @@
+import { createPgHarness } from '../../packages/queue/test/support/harness';
+import { describeSchedulesContract } from './schedulesContract';
+
+describeSchedulesContract('Postgres', createPgHarness);

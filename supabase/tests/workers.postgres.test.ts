@@ -1,0 +1,4 @@
+import { createPgHarness } from '../../packages/queue/test/support/harness';
+import { describeWorkersContract } from './workersContract';
+
+describeWorkersContract('Postgres', createPgHarness);
