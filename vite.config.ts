@@ -7,6 +7,9 @@ const postgresSetup = ['../../packages/queue/test/support/globalSetup.ts'];
 
 export default defineConfig({
   test: {
+    // Many files wait on real time (pg_cron's minute tick, leases, worker processes, Chromium), so
+    // run more files at once than the two cores of the CI machine would suggest.
+    maxWorkers: 4,
     projects: [
       {
         test: {

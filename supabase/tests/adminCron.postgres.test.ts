@@ -67,12 +67,18 @@ describe.skipIf('reason' in server)(`0012 with pg_cron (${CRON_URL})`, () => {
       )
     ).rows;
 
-  it('schedules requeue_stalled every minute and cleanup_jobs daily, in this database', async () => {
+  it('schedules requeue_stalled every minute, cleanup_jobs and prune_workers (0024) daily, in this database', async () => {
     expect(await scheduled()).toEqual([
       {
         jobname: 'tessera-cleanup-jobs',
         schedule: '17 3 * * *',
         command: `select public.cleanup_jobs(interval '7 days')`,
+        database: cronDatabase,
+      },
+      {
+        jobname: 'tessera-prune-workers',
+        schedule: '23 3 * * *',
+        command: 'select tessera.prune_workers()',
         database: cronDatabase,
       },
       {
@@ -88,7 +94,11 @@ describe.skipIf('reason' in server)(`0012 with pg_cron (${CRON_URL})`, () => {
     const migration = readSchemaFiles().filter((file) => file.name.startsWith('migrations/0012_'));
     expect(migration).toHaveLength(1);
     await applySqlFiles((sql) => db.query(sql), migration);
-    expect((await scheduled()).map((job) => job.jobname)).toEqual(['tessera-cleanup-jobs', 'tessera-requeue-stalled']);
+    expect((await scheduled()).map((job) => job.jobname)).toEqual([
+      'tessera-cleanup-jobs',
+      'tessera-prune-workers',
+      'tessera-requeue-stalled',
+    ]);
   });
 
   it('tells Node workers that pg_cron does the maintenance', async () => {

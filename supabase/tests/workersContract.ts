@@ -236,6 +236,14 @@ export function describeWorkersContract(name: string, createHarness: () => Promi
         expect((await rows()).map((row) => row.worker_id)).toEqual(['node-yesterday']);
         await expect(ctx.h.sqlAs(newAdmin(), 'select tessera.prune_workers()')).rejects.toThrow(/permission denied/);
       });
+
+      it('run_maintenance prunes them with its daily cleanup (0024)', async () => {
+        await report(service, { workerId: 'node-gone', kind: 'node' });
+        await report(service, { workerId: 'node-today', kind: 'node' });
+        await age('node-gone', 8 * 86_400);
+        await callRpc(ctx.h.transport(newAdmin()), 'run_maintenance', {});
+        expect((await rows()).map((row) => row.worker_id)).toEqual(['node-today']);
+      });
     });
 
     describe('queue_health: no_live_worker', () => {

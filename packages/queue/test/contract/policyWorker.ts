@@ -142,4 +142,33 @@ export function policyWorkerContract(ctx: ContractContext): void {
     await client.fail(job.id, 'w', 'boom');
     expect((await client.get(job.id)).progressMessage).toBeNull();
   });
+
+  it('fails cleanly with a readable message when a processor throws something that is not an Error', async () => {
+    const thrown: Array<[string, () => unknown]> = [
+      ['pol.throw-string', () => Promise.reject('plain string')],
+      ['pol.throw-undefined', () => Promise.reject(undefined)],
+      ['pol.throw-null', () => Promise.reject(null)],
+      ['pol.throw-object', () => Promise.reject({ code: 42, reason: 'quota' })],
+      ['pol.throw-sync-number', () => {
+        throw 7; // not an Error: the point of the test
+      }],
+    ];
+    const jobs = await svc().enqueueMany(thrown.map(([jobType]) => ({ jobType, maxAttempts: 1 })));
+    const worker = startWorker({ processors: Object.fromEntries(thrown), concurrency: 5 });
+    await expect
+      .poll(async () => (await Promise.all(jobs.map((job) => svc().get(job.id)))).map((job) => job.status), {
+        timeout: 10_000,
+        interval: 50,
+      })
+      .toEqual(thrown.map(() => 'failed'));
+    const messages = await Promise.all(jobs.map(async (job) => (await svc().get(job.id)).errorMessage));
+    expect(messages).toEqual([
+      'plain string',
+      'processor threw undefined',
+      'processor threw null',
+      '{"code":42,"reason":"quota"}',
+      '7',
+    ]);
+    expect(worker.getSnapshot()).toMatchObject({ state: 'idle', failed: 5 });
+  });
 }

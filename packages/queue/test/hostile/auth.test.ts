@@ -32,6 +32,16 @@ const ADMIN_FUNCTIONS = [
   'get_notification_settings',
   'set_notification_settings',
   'notification_details',
+  // Live workers (0019), schedules (0020; the last two for tickers, i.e. the service role). (0018's
+  // set_job_type_settings reads auth.uid() before its admin check: its refusals are in contract/policies.ts.)
+  'list_workers',
+  'forget_worker',
+  'upsert_job_schedule',
+  'set_job_schedule_enabled',
+  'delete_job_schedule',
+  'list_job_schedules',
+  'init_job_schedule',
+  'run_schedule_slot',
 ];
 
 /** A transport with arbitrary JWT claims over the harness's database (what PostgREST would set). */
