@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './support/chromium';
+import { APP_FIRST_START_MS, chromiumAvailable, CHROMIUM_PATH, launchChromium } from './support/chromium';
 
 const BORIS = '00000000-0000-4000-8000-00000000b0b1';
 const MOSCOW_EVENT = '10000000-0000-4000-8000-000000000003'; // Cyrillic name: needs the embedded font
@@ -34,7 +34,7 @@ describe.skipIf(!chromiumAvailable)(`an admin rescues a failed certificate in re
     await context.route('**/*.ttf', (route) => route.abort());
     const page = await context.newPage();
     await page.goto(appUrl);
-    await page.getByRole('heading', { name: 'My events' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'My events' }).waitFor({ timeout: APP_FIRST_START_MS });
     const card = page.getByTestId(`event-${MOSCOW_EVENT}`);
     await card.getByRole('button', { name: 'Generate Certificate' }).click();
     // Three attempts with backoff (about 2 s, then 4 s), then failed for good.

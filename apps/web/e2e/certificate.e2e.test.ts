@@ -1,7 +1,7 @@
 import { PDFDocument } from '@cantoo/pdf-lib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './support/chromium';
+import { APP_FIRST_START_MS, chromiumAvailable, CHROMIUM_PATH, launchChromium } from './support/chromium';
 
 const ADA = '00000000-0000-4000-8000-00000000a7a1';
 
@@ -25,7 +25,7 @@ describe.skipIf(!chromiumAvailable)(`the certificate app in real Chromium (${CHR
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('[page error]', error.message));
     await page.goto(appUrl);
-    await page.getByRole('heading', { name: 'My events' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'My events' }).waitFor({ timeout: APP_FIRST_START_MS });
     return page;
   }
 

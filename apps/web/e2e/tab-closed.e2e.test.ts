@@ -1,10 +1,10 @@
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './support/chromium';
+import { APP_FIRST_START_MS, chromiumAvailable, CHROMIUM_PATH, launchChromium } from './support/chromium';
 
 const BORIS = '00000000-0000-4000-8000-00000000b0b1';
 const MOSCOW_EVENT = '10000000-0000-4000-8000-000000000003'; // Cyrillic name: its certificate fetches the Unicode font
-const STARTUP_MS = 120_000;
+const STARTUP_MS = APP_FIRST_START_MS;
 
 // Without Debian's Chromium there is no browser to drive: .ci/run installs it; elsewhere say so.
 describe.skipIf(!chromiumAvailable)(`a tab closed mid-job in real Chromium (${CHROMIUM_PATH})`, () => {

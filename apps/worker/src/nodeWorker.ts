@@ -99,6 +99,9 @@ export async function startNodeWorker(config: WorkerConfig, logger?: Logger): Pr
     listen,
     batch: { maxSize: config.batchSize, delayMs: config.batchDelayMs },
     onJobFinished,
+    // "Processed X jobs: Y succeeded, Z failed" each time the worker goes idle, at --log-level debug.
+    debug: log.isLevelEnabled('debug'),
+    logger: { debug: (message) => log.debug({ event: 'drain' }, message) },
     onError: (error) => log.error({ err: errorMessage(error) }, 'worker error (it keeps going)'),
   });
 

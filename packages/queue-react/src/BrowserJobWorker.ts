@@ -5,6 +5,8 @@ import {
   type ActiveJob,
   type Job,
   type JobContext,
+  type LifecycleEventType,
+  type LifecycleListener,
   type Processors,
   type QueueClient,
 } from '@tessera/queue';
@@ -154,6 +156,14 @@ export class BrowserJobWorker {
   };
 
   getSnapshot = (): BrowserWorkerSnapshot => this.snapshot;
+
+  /**
+   * Lifecycle events (completed, failed, retrying, stalled) of the jobs this tab runs: only the
+   * leader tab runs jobs, so only its listeners hear them. Returns the unsubscribe.
+   */
+  on(type: LifecycleEventType | '*', listener: LifecycleListener): () => void {
+    return this.core.on(type, listener);
+  }
 
   /** Jobs this worker started, finished or advanced, for caches to follow. */
   onJobChange(listener: (change: JobChange) => void): () => void {

@@ -1,7 +1,8 @@
 export { TesseraProvider, useTessera, type TesseraContextValue, type TesseraProviderProps } from './TesseraProvider';
 export { useJobWorker, type UseJobWorkerOptions } from './useJobWorker';
 export { useEnqueue } from './useEnqueue';
-export { useJob } from './useJob';
+export { useJob, isJobDone, type UseJobOptions } from './useJob';
+export { useJobWorkerEvents, type JobLifecycleCallbacks } from './workerEvents';
 export { useJobs } from './useJobs';
 export { useJobActions } from './useJobActions';
 export { JobStatus, type JobStatusProps } from './JobStatus';

@@ -2,8 +2,13 @@ import type { Processors } from '@tessera/queue';
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { BrowserJobWorker, type BrowserWorkerSnapshot } from './BrowserJobWorker';
 import { useTessera } from './TesseraProvider';
+import { announceToTab, dispatchLifecycle, useLatest, type JobLifecycleCallbacks } from './workerEvents';
 
-export interface UseJobWorkerOptions {
+/**
+ * The lifecycle callbacks (onCompleted, onFailed, onRetrying, onStalled) hear the jobs this
+ * worker runs; the latest ones are called, and passing new functions each render is fine.
+ */
+export interface UseJobWorkerOptions extends JobLifecycleCallbacks {
   processors: Processors;
   /** false: this tab runs no worker (state 'paused'). Default true. */
   enabled?: boolean;
@@ -28,8 +33,10 @@ export function useJobWorker({
   concurrency = 1,
   leaseSeconds,
   graceMs,
+  ...callbacks
 }: UseJobWorkerOptions): BrowserWorkerSnapshot {
   const { client, userId, push, channel, workers } = useTessera();
+  const latest = useLatest<JobLifecycleCallbacks>(callbacks);
   // New processor functions each render are fine; only a new set of job types needs a new worker.
   const jobTypesKey = JSON.stringify(Object.keys(processors).sort());
   const worker = useMemo(
@@ -51,6 +58,20 @@ export function useJobWorker({
   useEffect(() => {
     worker.setProcessors(processors);
   }, [worker, processors]);
+
+  // One subscription per worker: the callbacks are read from the ref when an event comes.
+  useEffect(
+    () =>
+      worker.on('*', (event) => {
+        // A throwing callback is reported as a worker error (lastError); the tab still hears the event.
+        try {
+          dispatchLifecycle(latest.current, event);
+        } finally {
+          announceToTab(workers, event);
+        }
+      }),
+    [worker, workers, latest],
+  );
 
   useEffect(() => {
     if (!enabled) return;

@@ -14,6 +14,15 @@ export type {
 } from './worker/types';
 export { errorMessage } from './worker/errorMessage';
 export {
+  DrainTally,
+  LifecycleEvents,
+  lifecycleEventOf,
+  type LifecycleEvent,
+  type LifecycleEventType,
+  type LifecycleListener,
+  type WorkerLogger,
+} from './worker/lifecycle';
+export {
   ConflictError,
   InvalidStateError,
   LeaseLostError,

@@ -20,3 +20,10 @@ export function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * How long a fresh browser profile may take to show the app: the embedded mode's first start
+ * applies every migration in PGlite (25-30 s on a quiet 2-core machine, several times that while
+ * other test files run beside it). Later page loads reuse the database and take a few seconds.
+ */
+export const APP_FIRST_START_MS = 180_000;

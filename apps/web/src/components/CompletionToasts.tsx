@@ -1,6 +1,6 @@
-import type { Job } from '@tessera/queue';
-import { useJobs } from '@tessera/queue-react';
-import { useEffect, useRef, useState } from 'react';
+import type { Job, LifecycleEvent } from '@tessera/queue';
+import { useJobs, useJobWorkerEvents } from '@tessera/queue-react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 interface Toast {
   id: string;
@@ -13,21 +13,23 @@ const DESCRIBE: Partial<Record<Job['status'], (job: Job) => Toast>> = {
   failed: (job) => ({ id: job.id, text: `${job.jobType} failed: ${job.errorMessage ?? 'unknown error'}`, tone: 'error' }),
 };
 
-/** Toasts (and a system notification when allowed) when one of the user's jobs finishes. */
+const retrying = ({ job, error }: LifecycleEvent): Toast => ({
+  id: job.id,
+  text: `${job.jobType} attempt ${job.attempts} of ${job.maxAttempts} failed (${error ?? 'unknown error'}): retrying.`,
+  tone: 'error',
+});
+
+/**
+ * Toasts (and a system notification when allowed) when one of the user's jobs finishes, whoever
+ * ran it (from the job list's status changes), and when this tab's worker will retry one (its
+ * onRetrying lifecycle event: a retry is back to 'pending', not news in the list).
+ */
 export function CompletionToasts() {
   const jobs = useJobs({ limit: 20 });
   const seen = useRef<Map<string, Job['status']> | null>(null);
   const [toasts, setToasts] = useState<Toast[]>([]);
 
-  useEffect(() => {
-    if (!jobs.data) return;
-    const previous = seen.current;
-    seen.current = new Map(jobs.data.map((job) => [job.id, job.status]));
-    if (!previous) return; // first load: history, not news
-    const fresh = jobs.data
-      .filter((job) => previous.get(job.id) !== job.status)
-      .map((job) => DESCRIBE[job.status]?.(job))
-      .filter((toast): toast is Toast => toast !== undefined);
+  const show = useCallback((fresh: Toast[]) => {
     if (fresh.length === 0) return;
     setToasts((current) => [...current, ...fresh].slice(-4));
     for (const toast of fresh) {
@@ -36,7 +38,22 @@ export function CompletionToasts() {
       }
       setTimeout(() => setToasts((current) => current.filter((item) => item !== toast)), 6_000);
     }
-  }, [jobs.data]);
+  }, []);
+
+  useJobWorkerEvents({ onRetrying: (event) => show([retrying(event)]) });
+
+  useEffect(() => {
+    if (!jobs.data) return;
+    const previous = seen.current;
+    seen.current = new Map(jobs.data.map((job) => [job.id, job.status]));
+    if (!previous) return; // first load: history, not news
+    show(
+      jobs.data
+        .filter((job) => previous.get(job.id) !== job.status)
+        .map((job) => DESCRIBE[job.status]?.(job))
+        .filter((toast): toast is Toast => toast !== undefined),
+    );
+  }, [jobs.data, show]);
 
   return (
     <div className="toasts" aria-live="polite">

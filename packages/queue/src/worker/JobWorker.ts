@@ -3,6 +3,7 @@ import { LeaseLostError, PermanentJobError } from '../errors';
 import { JOBS_CHANNEL, type Unsubscribe } from '../transport';
 import type { Job } from '../types';
 import { errorMessage } from './errorMessage';
+import { DrainTally, LifecycleEvents, lifecycleEventOf, type LifecycleEventType, type LifecycleListener, type WorkerLogger } from './lifecycle';
 import { LocalQueue } from './LocalQueue';
 import { OutcomeRecorder, type ProcessorOutcome } from './OutcomeRecorder';
 import type { JobContext, JobFinishedEvent, JobWorkerOptions, WorkerSnapshot, WorkerState } from './types';
@@ -117,6 +118,10 @@ export class JobWorker {
   private snapshot: WorkerSnapshot;
   private snapshotStale = false;
   private readonly listeners = new Set<() => void>();
+  private readonly lifecycle: LifecycleEvents;
+  /** Set with the `debug` option: runs since the worker last went idle, and where the summary goes. */
+  private readonly tally: DrainTally | undefined;
+  private readonly logger: WorkerLogger | undefined;
 
   constructor(
     private readonly client: QueueClient,
@@ -132,6 +137,12 @@ export class JobWorker {
     this.claimThreshold = this.prefetch > 0 ? Math.max(1, Math.ceil((this.concurrency + this.prefetch) / 2)) : 1;
     this.localQueue = new LocalQueue(this.heartbeatMs, (job) => this.keepAlive(job));
     this.recorder = new OutcomeRecorder(client, this.workerId, options.batch, (error) => this.report(error));
+    this.lifecycle = new LifecycleEvents((error) => this.report(error));
+    if (options.onLifecycle) this.lifecycle.on('*', options.onLifecycle);
+    if (options.debug) {
+      this.tally = new DrainTally();
+      this.logger = options.logger ?? console;
+    }
     this.snapshot = this.buildSnapshot();
   }
 
@@ -172,6 +183,14 @@ export class JobWorker {
     this.pump();
   }
 
+  /**
+   * Listens to lifecycle events of the jobs this worker runs: one type, or '*' for all.
+   * Returns the unsubscribe. Listener errors go to onError, never into the loop.
+   */
+  on(type: LifecycleEventType | '*', listener: LifecycleListener): () => void {
+    return this.lifecycle.on(type, listener);
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -189,8 +208,7 @@ export class JobWorker {
   whenIdle(): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
-        const busy = this.active.size > 0 || this.localQueue.size > 0 || this.recording.size > 0 || this.claims.size > 0;
-        if (!busy && (this.drained || !this.running)) {
+        if (!this.busy() && (this.drained || !this.running)) {
           unsubscribe();
           resolve();
         }
@@ -198,6 +216,11 @@ export class JobWorker {
       const unsubscribe = this.subscribe(check);
       check();
     });
+  }
+
+  /** Jobs running or prefetched, outcomes being recorded, or claims in flight. */
+  private busy(): boolean {
+    return this.active.size > 0 || this.localQueue.size > 0 || this.recording.size > 0 || this.claims.size > 0;
   }
 
   /**
@@ -241,6 +264,7 @@ export class JobWorker {
     }
     await this.recorder.flush();
     await Promise.allSettled([...this.recording]);
+    this.logDrain(); // a stop ends the drain too (drainOnce at maxJobs / maxMs)
     this.running = false;
     this.stopping = false;
     this.emit();
@@ -446,7 +470,21 @@ export class JobWorker {
     if (!event) return;
     if (event.outcome === 'completed') this.processed += 1;
     if (event.outcome === 'failed') this.failed += 1;
+    this.tally?.add(event);
     this.finished(event);
+    const lifecycleEvent = lifecycleEventOf(event);
+    if (lifecycleEvent) this.lifecycle.emit(lifecycleEvent);
+  }
+
+  /** The debug summary of the runs since the last one, if there were any. */
+  private logDrain(): void {
+    const line = this.tally?.take();
+    if (line === undefined) return;
+    try {
+      this.logger?.debug(line);
+    } catch (error) {
+      this.report(error);
+    }
   }
 
   private finished(event: JobFinishedEvent): void {
@@ -565,6 +603,8 @@ export class JobWorker {
 
   // The snapshot is rebuilt lazily, on the next getSnapshot(): a busy worker emits per job.
   private emit(): void {
+    // Gone idle after work (the last claim came back short, nothing left running): one summary.
+    if (this.tally && this.drained && !this.busy()) this.logDrain();
     this.snapshotStale = true;
     for (const listener of this.listeners) listener();
   }

@@ -1,6 +1,7 @@
 import type { QueueClient } from '../client';
 import { ValidationError } from '../errors';
 import { JobWorker } from './JobWorker';
+import type { LifecycleListener, WorkerLogger } from './lifecycle';
 import type { JobContext, JobFinishedEvent, JobWorkerBatchOptions, Processor, Processors } from './types';
 
 export interface DrainOnceOptions {
@@ -25,6 +26,12 @@ export interface DrainOnceOptions {
   /** Record outcomes in batches, fewer round trips (default on). */
   batch?: boolean | JobWorkerBatchOptions;
   onJobFinished?: (event: JobFinishedEvent) => void;
+  /** Each job's lifecycle event (completed, failed, retrying, stalled). */
+  onLifecycle?: LifecycleListener;
+  /** Log "Processed X jobs: Y succeeded, Z failed" once at the end of a drain that ran jobs. */
+  debug?: boolean;
+  /** Where the debug line goes (default console). */
+  logger?: WorkerLogger;
   onError?: (error: unknown) => void;
 }
 
@@ -111,6 +118,9 @@ export async function drainOnce(
       else counts[event.outcome] += 1;
       options.onJobFinished?.(event);
     },
+    onLifecycle: options.onLifecycle,
+    debug: options.debug,
+    logger: options.logger,
     onError: options.onError,
   });
 

@@ -1,4 +1,5 @@
 import type { Job, JobPayload } from '../types';
+import type { LifecycleListener, WorkerLogger } from './lifecycle';
 
 export interface JobContext {
   /**
@@ -58,6 +59,15 @@ export interface JobFinishedEvent {
   durationMs: number;
   /** The error message of a failed attempt. */
   error?: string;
+  /**
+   * failed: true when the job goes back to the queue for another attempt, false when it failed
+   * for good. From the row fail_job returned (status 'pending'); in batches (fail_jobs returns ids
+   * only) from the same rule the SQL applies: retryable (not a PermanentJobError) and the claimed
+   * job's attempts < maxAttempts.
+   */
+  willRetry?: boolean;
+  /** failed and willRetry: when the job is due again (the recorded run_at; one-by-one recording only). */
+  retryAt?: Date;
 }
 
 /** Batched recording of outcomes (complete_jobs / fail_jobs); see CompletionBatcher. */
@@ -102,6 +112,12 @@ export interface JobWorkerOptions {
   batch?: boolean | JobWorkerBatchOptions;
   /** Called once each job's outcome is recorded (or known lost, or released). */
   onJobFinished?: (event: JobFinishedEvent) => void;
+  /** Called with each lifecycle event (completed, failed, retrying, stalled); see also `worker.on()`. */
+  onLifecycle?: LifecycleListener;
+  /** Log "Processed X jobs: Y succeeded, Z failed" each time the worker goes idle after work. */
+  debug?: boolean;
+  /** Where the debug line goes (default console; nothing is logged without `debug`). */
+  logger?: WorkerLogger;
   /** Called with errors the loop survives (claim failed, heartbeat failed, ...). */
   onError?: (error: unknown) => void;
 }
