@@ -49,7 +49,7 @@ describe.skipIf(!chromiumAvailable)(`an admin rescues a failed certificate in re
     const details = page.getByRole('button', { name: /^Details of certificate job / });
     await expect.poll(() => details.count(), { timeout: 30_000 }).toBe(1);
     await details.click();
-    await expect.poll(async () => (await page.textContent('main')) ?? '').toMatch(/Errors \(3\).*could not load the certificate font/); // every attempt's reason
+    await expect.poll(async () => (await page.textContent('main')) ?? '', { timeout: 30_000 }).toMatch(/Errors \(3\).*could not load the certificate font/); // every attempt's reason
     await page.getByRole('button', { name: 'Retry job' }).click();
     await page.getByRole('button', { name: 'Confirm: Retry job' }).click();
 

@@ -67,7 +67,7 @@ describe.skipIf(!chromiumAvailable)(`the certificate app in real Chromium (${CHR
     // One click or two: one job, run once (attempt 1), by one tab.
     await page.getByRole('link', { name: 'My jobs' }).click();
     await page.getByRole('heading', { name: 'My jobs' }).waitFor();
-    await expect.poll(() => page.locator('.cards > li').count()).toBe(1);
+    await expect.poll(() => page.locator('.cards > li').count(), { timeout: 30_000 }).toBe(1);
     expect(await second.getByTestId('database-busy').isVisible()).toBe(true); // it never ran a job
 
     // Closing the owning tab hands the database to the waiting one, with everything in it.
