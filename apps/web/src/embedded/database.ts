@@ -9,7 +9,11 @@ const LEDGER = `
     applied_at timestamptz not null default now()
   );`;
 
-/** Applies, in order, each schema file this database has not seen yet (one transaction each). */
+/**
+ * Applies, in order, every schema file this database has not seen yet, all in one transaction: the
+ * database is never left half-migrated, and IndexedDB is written once instead of after each file
+ * (that flush dominated the first start).
+ */
 async function migrate(db: PGlite, files: readonly SqlFile[]): Promise<void> {
   await db.exec(LEDGER);
   const done = new Set(
@@ -19,12 +23,13 @@ async function migrate(db: PGlite, files: readonly SqlFile[]): Promise<void> {
   const pending = files
     .filter((file) => !done.has(file.name))
     .sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
-  for (const file of pending) {
-    await db.transaction(async (tx) => {
+  if (pending.length === 0) return;
+  await db.transaction(async (tx) => {
+    for (const file of pending) {
       await tx.exec(file.sql);
       await tx.query('insert into embedded.applied_schema_files (name) values ($1)', [file.name]);
-    });
-  }
+    }
+  });
 }
 
 let opening: Promise<PGlite> | undefined;
