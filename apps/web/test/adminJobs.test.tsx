@@ -1,36 +1,24 @@
-import type { PGlite } from '@electric-sql/pglite';
-import { cleanup, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMigratedPGlite, renderAdminPage, seedJobs } from './adminSupport';
+import { describe, expect, it } from 'vitest';
+import { renderAdminPage, seedJobs, setUpAdminDatabase } from './adminSupport';
 
-let db: PGlite;
-
-beforeAll(async () => {
-  db = await createMigratedPGlite();
-});
-afterAll(async () => {
-  await db?.close();
-});
-beforeEach(async () => {
-  await db.exec('truncate public.job_queue, public.queue_pauses cascade');
-});
-afterEach(cleanup);
+const database = setUpAdminDatabase();
 
 const statuses = async () =>
-  (await db.query<{ status: string }>('select status from public.job_queue order by created_at desc')).rows.map(
+  (await database.db.query<{ status: string }>('select status from public.job_queue order by created_at desc')).rows.map(
     (row) => row.status,
   );
 const listedJobs = () => within(screen.getByRole('table', { name: 'Jobs' })).queryAllByRole('button', { name: /^Details of/ });
 
 describe('/admin job list', () => {
   it('lists failed jobs first, and filters by type, state and error text', async () => {
-    await seedJobs(db, [
+    await seedJobs(database.db, [
       { jobType: 'certificate', state: 'failed', error: 'Font "Inter" missing' },
       { jobType: 'email.send', state: 'failed', error: 'SMTP timeout' },
       { jobType: 'certificate', state: 'completed' },
     ]);
-    renderAdminPage(db, 'admin');
+    renderAdminPage(database.db, 'admin');
     await screen.findByRole('table', { name: 'Jobs' });
     await expect.poll(() => listedJobs().length).toBe(2);
 
@@ -47,15 +35,15 @@ describe('/admin job list', () => {
   });
 
   it('says why a filter is refused', async () => {
-    renderAdminPage(db, 'admin');
+    renderAdminPage(database.db, 'admin');
     await userEvent.type(await screen.findByLabelText('User id'), 'not-a-uuid');
     await userEvent.click(screen.getByRole('button', { name: 'Apply filters' }));
     expect((await screen.findByRole('alert')).textContent).toMatch(/user id must be a uuid/);
   });
 
   it('pages through older jobs (keyset)', async () => {
-    await seedJobs(db, Array.from({ length: 30 }, () => ({ jobType: 'report.build', state: 'failed' as const })));
-    renderAdminPage(db, 'admin');
+    await seedJobs(database.db, Array.from({ length: 30 }, () => ({ jobType: 'report.build', state: 'failed' as const })));
+    renderAdminPage(database.db, 'admin');
     await screen.findByRole('table', { name: 'Jobs' });
     await expect.poll(() => listedJobs().length).toBe(25);
     await userEvent.click(screen.getByRole('button', { name: 'Load older jobs' }));
@@ -67,16 +55,16 @@ describe('/admin job list', () => {
 
 describe('/admin job detail', () => {
   it('shows payload, attempts, worker and every error; retries the job after confirmation', async () => {
-    const [id] = await seedJobs(db, [
+    const [id] = await seedJobs(database.db, [
       { jobType: 'certificate', state: 'failed', error: 'Font "Inter" missing', payload: { serial: 'TSR-2026-000042' } },
     ]);
-    await db.query(
+    await database.db.query(
       `update public.job_queue set errors = jsonb_build_array(
          jsonb_build_object('attempt', 1, 'at', now(), 'message', 'timeout after 30 s', 'worker', 'tab-1')) || errors
         where id = $1`,
       [id],
     );
-    renderAdminPage(db, 'admin');
+    renderAdminPage(database.db, 'admin');
     await userEvent.click(await screen.findByRole('button', { name: `Details of certificate job ${id}` }));
     const detail = await screen.findByRole('region', { name: /certificate job/ });
     expect(within(detail).getByLabelText('Payload').textContent).toContain('TSR-2026-000042');
@@ -97,12 +85,12 @@ describe('/admin job detail', () => {
 
 describe('/admin bulk actions', () => {
   it('cancels the selected jobs, after confirmation', async () => {
-    const ids = await seedJobs(db, [
+    const ids = await seedJobs(database.db, [
       { jobType: 'email.send', state: 'pending' },
       { jobType: 'email.send', state: 'scheduled' },
       { jobType: 'email.send', state: 'pending' },
     ]);
-    renderAdminPage(db, 'admin');
+    renderAdminPage(database.db, 'admin');
     await userEvent.selectOptions(await screen.findByLabelText('State'), '');
     await userEvent.click(screen.getByRole('button', { name: 'Apply filters' }));
     await expect.poll(() => listedJobs().length).toBe(3);
@@ -116,18 +104,18 @@ describe('/admin bulk actions', () => {
   });
 
   it('retries every job matching the filter, listed or not', async () => {
-    await seedJobs(db, [
+    await seedJobs(database.db, [
       ...Array.from({ length: 27 }, () => ({ jobType: 'certificate', state: 'failed' as const, error: 'font missing' })),
       { jobType: 'certificate', state: 'failed', error: 'disk full' },
     ]);
-    renderAdminPage(db, 'admin');
+    renderAdminPage(database.db, 'admin');
     await userEvent.type(await screen.findByLabelText('Error contains'), 'font');
     await userEvent.click(screen.getByRole('button', { name: 'Apply filters' }));
     await userEvent.click(await screen.findByRole('button', { name: 'Retry all matching' }));
     expect(screen.getByRole('alertdialog').textContent).toContain('state failed, error containing “font”');
     await userEvent.click(screen.getByRole('button', { name: 'Confirm: Retry all matching' }));
     expect(await screen.findByText('27 jobs retried')).toBeTruthy();
-    const { rows } = await db.query<{ status: string; n: number }>(
+    const { rows } = await database.db.query<{ status: string; n: number }>(
       'select status, count(*)::int as n from public.job_queue group by status order by status',
     );
     expect(rows).toEqual([

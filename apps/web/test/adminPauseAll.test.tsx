@@ -1,29 +1,17 @@
-import type { PGlite } from '@electric-sql/pglite';
-import { cleanup, screen, within } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMigratedPGlite, renderAdminPage, seedJobs } from './adminSupport';
+import { describe, expect, it } from 'vitest';
+import { renderAdminPage, seedJobs, setUpAdminDatabase } from './adminSupport';
 
-let db: PGlite;
+const database = setUpAdminDatabase();
 
-beforeAll(async () => {
-  db = await createMigratedPGlite();
-});
-afterAll(async () => {
-  await db?.close();
-});
-beforeEach(async () => {
-  await db.exec('truncate public.job_queue, public.queue_pauses cascade');
-});
-afterEach(cleanup);
-
-const pauses = async () => (await db.query<{ job_type: string }>('select job_type from public.queue_pauses order by 1')).rows;
+const pauses = async () => (await database.db.query<{ job_type: string }>('select job_type from public.queue_pauses order by 1')).rows;
 
 describe('/admin: pause everything', () => {
   it('pauses every job type and resumes them all, each after confirmation', async () => {
-    await seedJobs(db, [{ jobType: 'certificate', state: 'pending' }]);
-    await db.exec(`insert into public.queue_pauses (job_type) values ('email.send')`);
-    renderAdminPage(db, 'admin');
+    await seedJobs(database.db, [{ jobType: 'certificate', state: 'pending' }]);
+    await database.db.exec(`insert into public.queue_pauses (job_type) values ('email.send')`);
+    renderAdminPage(database.db, 'admin');
 
     // The first query answers once PGlite and the dashboard are up: slow on a busy machine.
     await userEvent.click(await screen.findByRole('button', { name: 'Pause all' }, { timeout: 10_000 }));
@@ -48,8 +36,8 @@ describe('/admin: pause everything', () => {
   });
 
   it('shows a pause made elsewhere (another admin, pause_queue(null) in SQL)', async () => {
-    await db.exec(`insert into public.queue_pauses (job_type) values ('*')`);
-    renderAdminPage(db, 'admin');
+    await database.db.exec(`insert into public.queue_pauses (job_type) values ('*')`);
+    renderAdminPage(database.db, 'admin');
     expect(await screen.findByRole('button', { name: 'Resume all' }, { timeout: 10_000 })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Pause all' })).toBeNull();
   });

@@ -1,45 +1,33 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { QueueClient } from '@tessera/queue';
 import { PGliteTransport } from '@tessera/queue/pglite';
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SchedulesPanel } from '../src/admin/SchedulesPanel';
 import { SessionContext } from '../src/session/Session';
-import { ADMIN_ID, createMigratedPGlite, renderAdminPage } from './adminSupport';
+import { ADMIN_ID, renderAdminPage, setUpAdminDatabase } from './adminSupport';
 
-let db: PGlite;
-
-beforeAll(async () => {
-  db = await createMigratedPGlite();
-});
-afterAll(async () => {
-  await db?.close();
-});
-beforeEach(async () => {
-  await db.exec('truncate public.job_queue, public.queue_pauses cascade; delete from public.job_schedules;');
-});
-afterEach(cleanup);
+const database = setUpAdminDatabase('delete from public.job_schedules;');
 
 const LAST = new Date('2026-05-01T22:00:00Z');
 const NEXT = new Date('2026-05-02T22:00:00Z');
 
 /** A schedule as an admin saved it, already ticked: last and next run set. */
 async function seedSchedule(name: string, enabled = true): Promise<void> {
-  await db.query(`select public.upsert_job_schedule($1, '0 0 * * *', 'report.build', '{}', 'Europe/Berlin', 5, null, $2)`, [
+  await database.db.query(`select public.upsert_job_schedule($1, '0 0 * * *', 'report.build', '{}', 'Europe/Berlin', 5, null, $2)`, [
     name,
     enabled,
   ]);
   if (enabled) {
-    await db.query('update public.job_schedules set last_run_at = $2, next_run_at = $3 where name = $1', [name, LAST, NEXT]);
+    await database.db.query('update public.job_schedules set last_run_at = $2, next_run_at = $3 where name = $1', [name, LAST, NEXT]);
   }
 }
 
 /** The panel alone, as the dashboard shows it to the Queue admin (the other panels' queries cost seconds in jsdom). */
 function renderPanel() {
-  const transport = new PGliteTransport(db, { claims: { sub: ADMIN_ID, role: 'authenticated', app_metadata: { role: 'admin' } } });
+  const transport = new PGliteTransport(database.db, { claims: { sub: ADMIN_ID, role: 'authenticated', app_metadata: { role: 'admin' } } });
   const session = { userId: ADMIN_ID, displayName: 'Queue admin', isAdmin: true, transport, client: new QueueClient(transport) };
   function Panel() {
     const [message, setMessage] = useState('');
@@ -60,13 +48,13 @@ function renderPanel() {
 }
 
 const rows = async () =>
-  (await db.query<{ name: string; enabled: boolean }>('select name, enabled from public.job_schedules order by name')).rows;
+  (await database.db.query<{ name: string; enabled: boolean }>('select name, enabled from public.job_schedules order by name')).rows;
 
 describe('/admin schedules', () => {
   it('the dashboard lists each schedule: cron, time zone, job type, enabled, last and next run', async () => {
     await seedSchedule('reports.nightly');
     await seedSchedule('reports.paused', false);
-    renderAdminPage(db, 'admin');
+    renderAdminPage(database.db, 'admin');
     const table = await screen.findByRole('table', { name: 'Schedules' });
     const nightly = within(table).getByRole('row', { name: 'reports.nightly' });
     const cells = within(nightly).getAllByRole('cell').map((cell) => cell.textContent);

@@ -2,12 +2,33 @@ import type { PGlite } from '@electric-sql/pglite';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { QueueClient, type JwtClaims } from '@tessera/queue';
 import { PGliteTransport } from '@tessera/queue/pglite';
-import { render } from '@testing-library/react';
+import { cleanup, render } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { createMigratedPGlite } from '../../../packages/queue/test/support/pglite';
 import { MemoryRouter } from 'react-router';
 import { AdminPage } from '../src/admin/AdminPage';
 import { SessionContext, type Session } from '../src/session/Session';
 
-export { createMigratedPGlite } from '../../../packages/queue/test/support/pglite';
+export { createMigratedPGlite };
+
+/**
+ * One migrated PGlite for a test file: created before its tests, emptied of jobs and pauses (and
+ * whatever `resetSql` adds) before each, closed after them. Read it as `database.db` in tests.
+ */
+export function setUpAdminDatabase(resetSql = ''): { readonly db: PGlite } {
+  const database = {} as { db: PGlite };
+  beforeAll(async () => {
+    database.db = await createMigratedPGlite();
+  });
+  afterAll(async () => {
+    await database.db?.close();
+  });
+  beforeEach(async () => {
+    await database.db.exec(`truncate public.job_queue, public.queue_pauses cascade; ${resetSql}`);
+  });
+  afterEach(cleanup);
+  return database;
+}
 
 export const ADMIN_ID = '00000000-0000-4000-8000-0000000ad001';
 export const ADA_ID = '00000000-0000-4000-8000-00000000a7a1';

@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { QueueClient } from '@tessera/queue';
 import { PGliteTransport } from '@tessera/queue/pglite';
@@ -6,27 +5,16 @@ import { TesseraProvider } from '@tessera/queue-react';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MyJobsPage } from '../src/pages/MyJobsPage';
-import { SessionContext, type Session } from '../src/session/Session';
-import { ADA_ID, createMigratedPGlite, renderAdminPage, seedJobs } from './adminSupport';
+import { type Session, SessionContext } from '../src/session/Session';
+import { ADA_ID, renderAdminPage, seedJobs, setUpAdminDatabase } from './adminSupport';
 
-let db: PGlite;
-
-beforeAll(async () => {
-  db = await createMigratedPGlite();
-});
-afterAll(async () => {
-  await db?.close();
-});
-beforeEach(async () => {
-  await db.exec('truncate public.job_queue, public.queue_pauses cascade; delete from public.queue_workers');
-});
-afterEach(cleanup);
+const database = setUpAdminDatabase('delete from public.queue_workers');
 
 /** A server worker's report, as the service role (this superuser connection) sends it. */
 async function reportServerWorker(workerId: string, jobTypes: string[] | null, counts = { processed: 0, failed: 0 }) {
-  await db.query('select public.worker_heartbeat($1, $2, $3, 0, $4, $5, $6)', [
+  await database.db.query('select public.worker_heartbeat($1, $2, $3, 0, $4, $5, $6)', [
     workerId,
     'node',
     '0.1.0',
@@ -38,7 +26,7 @@ async function reportServerWorker(workerId: string, jobTypes: string[] | null, c
 
 /** A browser worker of a user, written directly (a browser reports as its user, not as this connection). */
 async function insertBrowserWorker(workerId: string, userId: string, secondsAgo: number) {
-  await db.query(
+  await database.db.query(
     `insert into public.queue_workers (worker_id, kind, user_id, job_types, version, started_at, last_seen_at, processed)
      values ($1, 'browser', $2, '{certificate}', 'queue-react@0.1.0', now() - interval '1 hour',
              now() - make_interval(secs => $3), 4)`,
@@ -50,7 +38,7 @@ describe('/admin workers view', () => {
   it('lists the workers seen in the last hour: kind, user, version, last seen, alive, counts', async () => {
     await reportServerWorker('node-a', ['email.send'], { processed: 12, failed: 2 });
     await insertBrowserWorker('ada-tab', ADA_ID, 600);
-    renderAdminPage(db, 'admin');
+    renderAdminPage(database.db, 'admin');
     const table = await screen.findByRole('table', { name: 'Workers' });
     const node = within(table).getByRole('row', { name: /^node-a/ });
     expect(node.textContent).toContain('node');
@@ -69,7 +57,7 @@ describe('/admin workers view', () => {
   it('forgets a worker that is not alive, after confirmation', async () => {
     await reportServerWorker('node-a', null);
     await insertBrowserWorker('ada-tab', ADA_ID, 600);
-    renderAdminPage(db, 'admin');
+    renderAdminPage(database.db, 'admin');
     const table = await screen.findByRole('table', { name: 'Workers' });
     // A live worker cannot be forgotten from here: it would report again at once.
     expect(within(table).queryByRole('button', { name: 'Forget node-a' })).toBeNull();
@@ -77,26 +65,26 @@ describe('/admin workers view', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Confirm: Forget ada-tab' }));
     expect(await screen.findByText('worker ada-tab forgotten')).toBeTruthy();
     await expect.poll(() => within(table).queryByRole('row', { name: /^ada-tab/ })).toBeNull();
-    expect((await db.query('select worker_id from public.queue_workers')).rows).toEqual([{ worker_id: 'node-a' }]);
+    expect((await database.db.query('select worker_id from public.queue_workers')).rows).toEqual([{ worker_id: 'node-a' }]);
   });
 
   it('health turns critical when jobs wait with no live worker able to take them', async () => {
-    await seedJobs(db, [{ jobType: 'email.send', state: 'pending', minutesAgo: 2 }]);
+    await seedJobs(database.db, [{ jobType: 'email.send', state: 'pending', minutesAgo: 2 }]);
     await reportServerWorker('node-a', ['certificate']);
-    renderAdminPage(db, 'admin');
+    renderAdminPage(database.db, 'admin');
     expect(await screen.findByRole('heading', { name: 'Health: critical' })).toBeTruthy();
     expect(screen.getByText(/no live worker can take them \(email\.send\)/)).toBeTruthy();
   });
 
   it('says so when no worker reported in the last hour', async () => {
-    renderAdminPage(db, 'admin');
+    renderAdminPage(database.db, 'admin');
     expect(await screen.findByText(/No worker reported in the last hour/)).toBeTruthy();
   });
 });
 
 /** My jobs as Ada: session, TanStack Query and the queue provider around the page. */
 function renderMyJobs() {
-  const transport = new PGliteTransport(db, { claims: { sub: ADA_ID, role: 'authenticated' } });
+  const transport = new PGliteTransport(database.db, { claims: { sub: ADA_ID, role: 'authenticated' } });
   const client = new QueueClient(transport);
   const session: Session = { userId: ADA_ID, displayName: 'Ada Lovelace', isAdmin: false, transport, client };
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -115,13 +103,13 @@ function renderMyJobs() {
 
 describe('My jobs: what happens next to a waiting job', () => {
   it('no worker is running', async () => {
-    await seedJobs(db, [{ jobType: 'email.send', state: 'pending', minutesAgo: 1 }]);
+    await seedJobs(database.db, [{ jobType: 'email.send', state: 'pending', minutesAgo: 1 }]);
     renderMyJobs();
     expect((await screen.findByTestId('wait-reason')).textContent).toBe('No worker is running');
   });
 
   it('waiting for the server worker, or for the browser as well', async () => {
-    await seedJobs(db, [{ jobType: 'certificate', state: 'pending', minutesAgo: 1 }]);
+    await seedJobs(database.db, [{ jobType: 'certificate', state: 'pending', minutesAgo: 1 }]);
     await reportServerWorker('node-a', ['certificate']);
     renderMyJobs();
     expect((await screen.findByTestId('wait-reason')).textContent).toBe('Waiting for the server worker');
@@ -132,7 +120,7 @@ describe('My jobs: what happens next to a waiting job', () => {
   });
 
   it('says when a delayed job runs, and nothing for finished jobs', async () => {
-    await seedJobs(db, [
+    await seedJobs(database.db, [
       { jobType: 'certificate', state: 'scheduled' },
       { jobType: 'certificate', state: 'completed' },
     ]);
