@@ -37,14 +37,19 @@ function viteBin(): string {
 
 /** Builds the app as a user would deploy it (embedded mode: no Supabase env) and serves dist/. */
 export default async function setup(project: TestProject) {
-  // Vite reads VITE_* from process.env too; set only for this build, then put back.
+  // Vite reads VITE_* from process.env too; set only for this build, then put back. NODE_ENV too:
+  // Vitest sets it to 'test', which Vite keeps, and React would then ship its development build.
   const lease = process.env.VITE_TESSERA_WORKER_LEASE_SECONDS;
+  const nodeEnv = process.env.NODE_ENV;
   process.env.VITE_TESSERA_WORKER_LEASE_SECONDS = String(E2E_WORKER_LEASE_SECONDS);
+  process.env.NODE_ENV = 'production';
   try {
     await build({ root: appRoot, logLevel: 'error', mode: 'production', envDir: '/nonexistent-env-dir' });
   } finally {
     if (lease === undefined) delete process.env.VITE_TESSERA_WORKER_LEASE_SECONDS;
     else process.env.VITE_TESSERA_WORKER_LEASE_SECONDS = lease;
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
   }
   const port = await freePort();
   const preview: ChildProcess = spawn(
